@@ -1,0 +1,186 @@
+// The one IPC contract between the control window (renderer), its preload bridge and the main process.
+// Zero imports on purpose: main and preload bundle it, the renderer may only `import type` it.
+
+/** Every channel name, written once. `domain:verb-noun`; grep for a name finds its definition. */
+export const Channels = {
+  /** renderer → main, send (fire-and-forget): one JPEG frame and its metadata. */
+  frame: 'camera:frame',
+  /** renderer → main, send: the encoded size or rotation changed; viewers must reconnect. */
+  captureFormat: 'camera:format-changed',
+  /** renderer → main, send: the camera started, ended (unplugged) or failed. */
+  cameraState: 'camera:state-changed',
+  /** renderer → main, invoke: start broadcasting. */
+  start: 'broadcast:start',
+  /** renderer → main, invoke: stop broadcasting and free the port. */
+  stop: 'broadcast:stop',
+  /** renderer → main, invoke: the current broadcast status. */
+  getStatus: 'broadcast:get-status',
+  /** main → renderer, push: broadcast status (viewers, fps, URLs, errors). */
+  status: 'broadcast:status',
+  /** renderer → main, invoke: the saved settings. */
+  getSettings: 'settings:get',
+  /** renderer → main, invoke: validate, apply and persist a partial settings change. */
+  updateSettings: 'settings:update',
+  /** renderer → main, invoke: replace the access key with a new random one. */
+  regenerateKey: 'settings:regenerate-key',
+  /** renderer → main, invoke: open the "preview as viewer" window. */
+  openPreview: 'window:open-preview',
+  /** renderer → main, invoke: open an http(s) URL in the default browser. */
+  openExternal: 'shell:open-external',
+  /** renderer → main, invoke: put text on the clipboard. */
+  copyText: 'clipboard:write-text',
+} as const;
+
+export type Channel = (typeof Channels)[keyof typeof Channels];
+
+export type Rotation = 0 | 90 | 180 | 270;
+export type ResolutionPreset = '480p' | '720p' | '1080p' | 'max';
+
+/** Everything the user can set; persisted by main as JSON in the user-data folder. */
+export interface Settings {
+  /** `deviceId` from enumerateDevices; null = the system default camera. */
+  readonly cameraId: string | null;
+  readonly resolution: ResolutionPreset;
+  /** Target frame rate, 5–60. */
+  readonly fps: number;
+  /** JPEG quality, 0.5–0.95. */
+  readonly jpegQuality: number;
+  readonly mirror: boolean;
+  readonly rotation: Rotation;
+  /** Draw the date/time and `overlayText` onto every frame. */
+  readonly overlay: boolean;
+  /** Camera name shown by the overlay (may be empty). */
+  readonly overlayText: string;
+  /** Port to listen on; null = 8080, or the next free port if 8080 is busy. */
+  readonly port: number | null;
+  /** The access key viewers need (URL-safe, ≥ 96 bits). */
+  readonly accessKey: string;
+  /** Open mode: no access key at all. Off unless the user turns it on. */
+  readonly openMode: boolean;
+  /** Start broadcasting as soon as the app has started. */
+  readonly startOnLaunch: boolean;
+  /** Start the app when the user logs in. */
+  readonly launchAtLogin: boolean;
+}
+
+/** Metadata that travels with every frame. */
+export interface FrameMeta {
+  /** Capture time, milliseconds since the Unix epoch (becomes the part's X-Timestamp). */
+  readonly captureTimeMs: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** The size and rotation of the frames being encoded. */
+export interface CaptureFormat {
+  readonly width: number;
+  readonly height: number;
+  readonly rotation: Rotation;
+}
+
+/** What the camera is doing, as the renderer sees it. */
+export type CameraState =
+  | { readonly kind: 'running'; readonly label: string }
+  | { readonly kind: 'ended' }
+  | { readonly kind: 'error'; readonly code: string; readonly message: string };
+
+export type BroadcastState = 'off' | 'starting' | 'live' | 'paused' | 'error';
+
+export interface ViewerSummary {
+  readonly id: number;
+  readonly address: string;
+  readonly userAgent: string;
+  /** Frames per second actually delivered to this viewer over the last second or so. */
+  readonly fps: number;
+  readonly bytesSent: number;
+  readonly skippedFrames: number;
+  readonly isSlow: boolean;
+  /** Epoch milliseconds. */
+  readonly connectedAtMs: number;
+}
+
+export type ErrorCode =
+  | 'port-in-use'
+  | 'listen-failed'
+  | 'not-running'
+  | 'invalid-argument'
+  | 'invalid-url'
+  | 'camera-permission'
+  | 'internal';
+
+export interface AppError {
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+export interface BroadcastStatus {
+  readonly state: BroadcastState;
+  /** Share URLs, preferred first, each carrying the key (empty while off). */
+  readonly urls: readonly string[];
+  readonly port: number | null;
+  /** The access key in force; null in open mode or while off. */
+  readonly key: string | null;
+  readonly viewerCount: number;
+  readonly viewers: readonly ViewerSummary[];
+  /** Frames per second arriving from the camera pipeline. */
+  readonly sourceFps: number;
+  /** Size of the latest frame in bytes (0 before the first). */
+  readonly frameBytes: number;
+  /** Megabits per second sent to all viewers together. */
+  readonly outMbps: number;
+  /** Frames the main process rejected (malformed, oversized, too fast). */
+  readonly rejectedFrames: number;
+  /** Set when state is 'error', or for a warning worth showing (e.g. port fallback). */
+  readonly error: AppError | null;
+}
+
+/** Typed result for request/response calls: errors come back as data, not thrown (they cannot cross the bridge intact). */
+export type Result<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly code: ErrorCode; readonly message: string };
+
+/** renderer → main `invoke` calls: channel → [arguments, resolved value]. */
+export interface InvokeMap {
+  [Channels.start]: [args: [], result: Result<BroadcastStatus>];
+  [Channels.stop]: [args: [], result: Result<BroadcastStatus>];
+  [Channels.getStatus]: [args: [], result: BroadcastStatus];
+  [Channels.getSettings]: [args: [], result: Settings];
+  [Channels.updateSettings]: [args: [patch: Partial<Settings>], result: Result<Settings>];
+  [Channels.regenerateKey]: [args: [], result: Result<Settings>];
+  [Channels.openPreview]: [args: [], result: Result<null>];
+  [Channels.openExternal]: [args: [url: string], result: Result<null>];
+  [Channels.copyText]: [args: [text: string], result: Result<null>];
+}
+
+/** renderer → main `send` messages: channel → arguments. */
+export interface SendMap {
+  [Channels.frame]: [jpeg: ArrayBuffer, meta: FrameMeta];
+  [Channels.captureFormat]: [format: CaptureFormat];
+  [Channels.cameraState]: [state: CameraState];
+}
+
+/** main → renderer pushes: channel → arguments. */
+export interface EventMap {
+  [Channels.status]: [status: BroadcastStatus];
+}
+
+/** The bridge the preload exposes as `window.lancam`; the renderer's only way out. */
+export interface LanCamApi {
+  /** Hand one encoded JPEG frame to main (fire-and-forget). */
+  sendFrame(jpeg: ArrayBuffer, meta: FrameMeta): void;
+  /** Announce a new encoded size/rotation so viewers reconnect. */
+  reportCaptureFormat(format: CaptureFormat): void;
+  /** Announce camera start, loss (viewers then see the "paused" placeholder) or failure. */
+  reportCameraState(state: CameraState): void;
+  start(): Promise<Result<BroadcastStatus>>;
+  stop(): Promise<Result<BroadcastStatus>>;
+  getStatus(): Promise<BroadcastStatus>;
+  /** Subscribe to status pushes; returns the unsubscribe function. */
+  onStatus(listener: (status: BroadcastStatus) => void): () => void;
+  getSettings(): Promise<Settings>;
+  updateSettings(patch: Partial<Settings>): Promise<Result<Settings>>;
+  regenerateKey(): Promise<Result<Settings>>;
+  openPreview(): Promise<Result<null>>;
+  openExternal(url: string): Promise<Result<null>>;
+  copyText(text: string): Promise<Result<null>>;
+}

@@ -1,0 +1,1 @@
+// Electron main process entry (composition root). Implemented in the Electron issue.

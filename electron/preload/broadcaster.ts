@@ -1,0 +1,1 @@
+// Preload bridge for the control window. Implemented in the Electron issue.

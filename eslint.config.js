@@ -1,0 +1,92 @@
+// Lint rules for every folder, plus the import boundaries between them (see ../shared/style.md §2.2).
+import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const restrict = (patterns) => ({
+  '@typescript-eslint/no-restricted-imports': ['error', { patterns }],
+});
+
+export default tseslint.config(
+  { ignores: ['out/', 'dist/', 'node_modules/', 'test-results/', 'bench/results/'] },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  ...tseslint.configs.stylisticTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { ...globals.node },
+    },
+  },
+  {
+    files: ['server/assets/**/*.js'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    files: ['server/**/*.ts'],
+    rules: restrict([
+      { group: ['electron', 'electron/*'], message: 'server/ runs under plain Node: no electron.' },
+      { group: ['**/electron/**', '**/renderer/**'], message: 'server/ may not import the app.' },
+    ]),
+  },
+  {
+    files: ['renderer/**/*.ts'],
+    rules: restrict([
+      { group: ['electron', 'node:*'], message: 'The renderer is a sandboxed web page.' },
+      {
+        group: ['**/server/**'],
+        message: 'The renderer reaches the server only through window.lancam.',
+      },
+      {
+        group: ['**/electron/**'],
+        allowTypeImports: true,
+        message: 'Only type imports from the IPC contract.',
+      },
+    ]),
+  },
+  {
+    files: ['electron/ipc.ts'],
+    rules: restrict([{ group: ['*'], message: 'The IPC contract has no imports.' }]),
+  },
+  {
+    files: ['electron/preload/**/*.ts'],
+    rules: restrict([
+      {
+        group: ['node:*', 'koa', '**/server/**', '**/renderer/**', '**/main/**'],
+        message: 'The sandboxed preload may use only electron and ../ipc.',
+      },
+    ]),
+  },
+  {
+    files: ['electron/main/**/*.ts'],
+    ignores: ['electron/main/broadcast.ts'],
+    rules: restrict([
+      { group: ['koa', '**/server/**'], message: 'Only broadcast.ts talks to server/.' },
+      { group: ['**/renderer/**'], message: 'Main never imports renderer code.' },
+    ]),
+  },
+  {
+    files: ['electron/main/broadcast.ts'],
+    rules: restrict([
+      { group: ['koa'], message: 'Use server/index.ts.' },
+      {
+        group: ['**/server/*', '!**/server/index.ts', '!**/server/types.ts'],
+        message: 'Import server/index.ts only.',
+      },
+    ]),
+  },
+  prettier,
+);

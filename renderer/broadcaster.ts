@@ -1,0 +1,1 @@
+// Control window entry. Implemented in the capture issue.

@@ -1,0 +1,1 @@
+// Capture worker entry. Implemented in the capture issue.

@@ -1,0 +1,1 @@
+// Viewer page script. Implemented in the server issue.

@@ -1,0 +1,1 @@
+// lancam CLI entry. Implemented in the server issue.

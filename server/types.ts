@@ -1,0 +1,91 @@
+// Public types of the broadcast server: options, the handle returned by startBroadcastServer, its status.
+
+/** Where the server writes what it has to say; tests pass a silent one, main routes it to its log. */
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface FrameMeta {
+  /** Capture time, milliseconds since the Unix epoch; sent to viewers as the part's X-Timestamp. */
+  readonly captureTimeMs: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface BroadcastServerOptions {
+  /** Interface to bind; default '0.0.0.0' (the LAN). */
+  readonly host?: string;
+  /**
+   * Port to listen on. Omitted: 8080, or the next free port if 8080 is busy.
+   * Given: exactly that port (0 = any free port); busy is an error naming the port.
+   */
+  readonly port?: number;
+  /** Access key; default a new random key (≥ 96 bits, URL-safe). Ignored when `auth` is false. */
+  readonly key?: string;
+  /** Require the access key (default true). `false` is open mode: anyone on the network can watch. */
+  readonly auth?: boolean;
+  /** Concurrent stream viewers; more get 503 + Retry-After. Default 32. */
+  readonly maxViewers?: number;
+  /** A viewer whose socket makes no write progress for this long is evicted. Default 10 000. */
+  readonly stallTimeoutMs?: number;
+  /** With no new frame, the latest is re-sent this often. Default 1 000. */
+  readonly repeatIntervalMs?: number;
+  readonly logger?: Logger;
+}
+
+export type ServerState = 'live' | 'paused' | 'waiting';
+
+export interface ViewerStats {
+  readonly id: number;
+  readonly address: string;
+  readonly userAgent: string;
+  /** Frames delivered per second, measured over the last second or so. */
+  readonly fps: number;
+  readonly bytesSent: number;
+  readonly framesSent: number;
+  readonly skippedFrames: number;
+  readonly isSlow: boolean;
+  /** Epoch milliseconds. */
+  readonly connectedAtMs: number;
+}
+
+export interface ServerStatus {
+  /** 'waiting' before the first frame, 'paused' after pause(), else 'live'. */
+  readonly state: ServerState;
+  /** Frames per second arriving through publish(). */
+  readonly sourceFps: number;
+  readonly frame: {
+    readonly width: number;
+    readonly height: number;
+    readonly bytes: number;
+  } | null;
+  readonly uptimeMs: number;
+  /** Frames publish() refused (not a JPEG). */
+  readonly rejectedFrames: number;
+  /** Bytes per second sent to all viewers together. */
+  readonly bytesPerSecondOut: number;
+  readonly viewerCount: number;
+  readonly viewers: readonly ViewerStats[];
+}
+
+export interface BroadcastServer {
+  /** Share URLs, private IPv4 first, then `http://<hostname>.local:<port>/`; each carries `?key=` unless open. */
+  readonly urls: readonly string[];
+  readonly port: number;
+  /** The key in force, or null in open mode. */
+  readonly key: string | null;
+  /** Publish one JPEG (FFD8…FFD9). Returns false, and counts it, if the bytes are not a JPEG. Never throws. */
+  publish(jpeg: Uint8Array, meta: FrameMeta): boolean;
+  /** Viewers get the "Broadcast paused" placeholder until resume(); frames published meanwhile are kept, not sent. */
+  pause(): void;
+  resume(): void;
+  /** End every stream so viewers reconnect (after a size or rotation change). */
+  reconnectViewers(): void;
+  status(): ServerStatus;
+  /** Called on every viewer join/leave, pause/resume, and once a second while running. Returns unsubscribe. */
+  onStatus(listener: (status: ServerStatus) => void): () => void;
+  /** End every stream, free the port; resolves once every socket is gone. */
+  close(): Promise<void>;
+}

@@ -49,6 +49,13 @@ export interface ViewerStats {
   readonly isSlow: boolean;
   /** Epoch milliseconds. */
   readonly connectedAtMs: number;
+  /**
+   * Bytes held for this viewer in user space (at most one part; its kernel socket buffer comes on top).
+   * Optional so code that builds ViewerStats by hand (fakes, mappers) keeps compiling; the server always sets it.
+   */
+  readonly pendingBytes?: number;
+  /** The `?client=` tag the viewer sent, if any: lets the viewer page find its own stream in /status.json. */
+  readonly clientId?: string;
 }
 
 export interface ServerStatus {

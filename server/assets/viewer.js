@@ -1,1 +1,321 @@
-// Viewer page script. Implemented in the server issue.
+// @ts-check
+// Viewer page logic: keeps one MJPEG <img> connected (reconnect with backoff, stall watchdog, snapshot-polling
+// fallback), drops the stream whenever the page is hidden or unloaded, and shows a clear offline state.
+
+const STATUS_POLL_MS = 2000;
+/** No visible change this long while the source is live means the stream stalled (or never started). */
+const STALL_MS = 8000;
+/** Stream attempts that fail in a row before falling back to snapshot polling. */
+const STREAM_FAILURES_BEFORE_POLLING = 3;
+const SNAPSHOT_POLL_MS = 500;
+/** While polling, how often the stream is tried again. */
+const STREAM_RETRY_WHILE_POLLING_MS = 30_000;
+const MAX_BACKOFF_MS = 30_000;
+/** The server's lockout lasts 5 minutes. */
+const LOCKOUT_RETRY_MS = 5 * 60_000;
+
+/**
+ * @template {HTMLElement} T
+ * @param {string} id
+ * @param {new () => T} type
+ * @returns {T}
+ */
+function byId(id, type) {
+  const element = document.getElementById(id);
+  if (!(element instanceof type)) throw new Error(`missing #${id}`);
+  return element;
+}
+
+const img = byId('stream', HTMLImageElement);
+const stage = byId('stage', HTMLElement);
+const offline = byId('offline', HTMLElement);
+const offlineDetail = byId('offline-detail', HTMLElement);
+const stateText = byId('state', HTMLElement);
+const fullscreenButton = byId('fullscreen', HTMLButtonElement);
+const saveLink = byId('save', HTMLAnchorElement);
+
+const key = new URLSearchParams(location.search).get('key');
+/** Tags this page's stream, so /status.json tells whether the server still has it (Chromium fires no event
+ * when a multipart <img> stream ends). */
+const clientId = Array.from(crypto.getRandomValues(new Uint8Array(8)), (byte) =>
+  byte.toString(16).padStart(2, '0'),
+).join('');
+
+/**
+ * Same-origin URL carrying the page's access key, so the stream and snapshot work without a prompt.
+ * @param {string} path
+ * @param {Record<string, string>} [params]
+ */
+function withKey(path, params = {}) {
+  const query = new URLSearchParams(params);
+  if (key !== null) query.set('key', key);
+  const text = query.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+/** @typedef {'stream' | 'polling' | 'offline' | 'hidden'} Mode */
+
+/** @type {Mode} */
+let mode = 'hidden';
+let attempt = 0;
+let streamFailures = 0;
+let offlineFailures = 0;
+let connectedAtMs = 0;
+let lastChangeAtMs = 0;
+let lastSignature = '';
+/** @type {string | null} */
+let snapshotUrl = null;
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let retryTimer;
+/** @type {ReturnType<typeof setInterval> | undefined} */
+let statusTimer;
+/** @type {ReturnType<typeof setInterval> | undefined} */
+let pollTimer;
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let streamRetryTimer;
+
+const probe = document.createElement('canvas');
+probe.width = 8;
+probe.height = 8;
+const probeContext = probe.getContext('2d', { willReadFrequently: true });
+
+/** @param {number} failures */
+function backoffMs(failures) {
+  return Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.max(0, failures - 1));
+}
+
+/** @param {string} text */
+function setState(text) {
+  stateText.textContent = text;
+}
+
+/** @param {boolean} isOffline @param {string} [detail] */
+function showOffline(isOffline, detail = '') {
+  offline.hidden = !isOffline;
+  img.classList.toggle('is-hidden', isOffline);
+  if (isOffline) offlineDetail.textContent = detail;
+}
+
+// Clearing src (not removing the element) is what makes Chromium close the connection (crbug 73395).
+function dropImage() {
+  img.src = '';
+  if (snapshotUrl) URL.revokeObjectURL(snapshotUrl);
+  snapshotUrl = null;
+}
+
+function stopTimers() {
+  clearTimeout(retryTimer);
+  clearInterval(statusTimer);
+  clearInterval(pollTimer);
+  clearTimeout(streamRetryTimer);
+  retryTimer = statusTimer = pollTimer = streamRetryTimer = undefined;
+}
+
+function startStream() {
+  stopTimers();
+  dropImage();
+  mode = 'stream';
+  attempt += 1;
+  connectedAtMs = lastChangeAtMs = Date.now();
+  lastSignature = '';
+  setState('Connecting…');
+  // A fresh query per attempt, so no cache or half-dead connection is reused.
+  img.src = withKey('/stream.mjpg', { client: clientId, n: String(attempt) });
+  statusTimer = setInterval(() => void checkStatus(), STATUS_POLL_MS);
+}
+
+function onStreamFailure() {
+  if (mode !== 'stream') return;
+  dropImage();
+  streamFailures += 1;
+  if (streamFailures >= STREAM_FAILURES_BEFORE_POLLING) {
+    startPolling();
+    return;
+  }
+  setState('Reconnecting…');
+  clearTimeout(retryTimer);
+  retryTimer = setTimeout(startStream, backoffMs(streamFailures));
+}
+
+function startPolling() {
+  stopTimers();
+  dropImage();
+  mode = 'polling';
+  setState('Live stream unavailable: showing snapshots');
+  pollTimer = setInterval(() => void pollSnapshot(), SNAPSHOT_POLL_MS);
+  statusTimer = setInterval(() => void checkStatus(), STATUS_POLL_MS);
+  streamRetryTimer = setTimeout(startStream, STREAM_RETRY_WHILE_POLLING_MS);
+  void pollSnapshot();
+}
+
+async function pollSnapshot() {
+  try {
+    const response = await fetch(withKey('/snapshot.jpg', { t: String(Date.now()) }), {
+      cache: 'no-store',
+    });
+    if (response.status === 401 || response.status === 429) {
+      refused(response.status);
+      return;
+    }
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const blob = await response.blob();
+    if (mode !== 'polling') return;
+    const previous = snapshotUrl;
+    snapshotUrl = URL.createObjectURL(blob);
+    img.src = snapshotUrl;
+    if (previous) URL.revokeObjectURL(previous);
+    showOffline(false);
+  } catch {
+    goOffline('The camera server does not answer.');
+  }
+}
+
+/**
+ * The server refused the key. 401: it changed (the broadcaster restarted with a new one), so retrying would
+ * only count towards the lockout. 429: locked out for a while; come back after it.
+ * @param {number} status
+ */
+function refused(status) {
+  if (status === 401) {
+    goOffline('The access key in this address is no longer valid. Ask for the new address.', null);
+  } else {
+    goOffline('Too many wrong keys from this device.', LOCKOUT_RETRY_MS);
+  }
+}
+
+/**
+ * @param {string} detail
+ * @param {number | null} [retryMs] null: stay offline; undefined: retry with backoff.
+ */
+function goOffline(detail, retryMs) {
+  if (mode === 'hidden') return;
+  stopTimers();
+  dropImage();
+  mode = 'offline';
+  setState('Offline');
+  if (retryMs === null) {
+    showOffline(true, detail);
+    return;
+  }
+  offlineFailures += 1;
+  const delayMs = retryMs ?? backoffMs(offlineFailures);
+  showOffline(true, `${detail} Retrying in ${Math.round(delayMs / 1000)} s…`);
+  retryTimer = setTimeout(() => void probeServer(), delayMs);
+}
+
+async function probeServer() {
+  try {
+    const response = await fetch(withKey('/status.json'), { cache: 'no-store' });
+    if (response.status === 401 || response.status === 429) {
+      refused(response.status);
+      return;
+    }
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    offlineFailures = 0;
+    showOffline(false);
+    startStream();
+  } catch {
+    goOffline('The camera server does not answer.');
+  }
+}
+
+/** A tiny downscaled copy of the current frame, to tell whether the picture still changes. */
+function frameSignature() {
+  if (!probeContext || img.naturalWidth === 0) return '';
+  try {
+    probeContext.drawImage(img, 0, 0, probe.width, probe.height);
+    return probeContext.getImageData(0, 0, probe.width, probe.height).data.join(',');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * @typedef {{ clientId?: string }} ViewerStatus
+ * @typedef {{
+ *   state: 'live' | 'paused' | 'waiting', sourceFps: number, viewerCount: number, viewers: ViewerStatus[]
+ * }} Status
+ */
+
+async function checkStatus() {
+  /** @type {Status} */
+  let status;
+  try {
+    const response = await fetch(withKey('/status.json'), { cache: 'no-store' });
+    if (response.status === 401 || response.status === 429) {
+      refused(response.status);
+      return;
+    }
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    status = /** @type {Status} */ (await response.json());
+  } catch {
+    goOffline('The camera server does not answer.');
+    return;
+  }
+  offlineFailures = 0;
+  const viewers = `${status.viewerCount} watching`;
+  if (mode !== 'stream') return;
+  const nowMs = Date.now();
+  const signature = frameSignature();
+  if (signature !== '' && signature !== lastSignature) {
+    lastSignature = signature;
+    lastChangeAtMs = nowMs;
+    streamFailures = 0;
+  }
+  if (status.state === 'paused') setState(`Paused by the broadcaster · ${viewers}`);
+  else if (status.state === 'waiting') setState(`Waiting for the camera · ${viewers}`);
+  else setState(`Live · ${viewers}`);
+  // The server ended this stream (reconnectViewers after a size change, a stall eviction): reconnect now.
+  const isMine = status.viewers.some((viewer) => viewer.clientId === clientId);
+  if (!isMine && nowMs - connectedAtMs > STATUS_POLL_MS) {
+    startStream();
+    return;
+  }
+  // A still picture is expected while paused or waiting; while live it means the stream is stuck.
+  const isSourceMoving = status.state === 'live' && status.sourceFps > 0;
+  const isStuck = nowMs - lastChangeAtMs > STALL_MS && nowMs - connectedAtMs > STALL_MS;
+  if (isStuck && (isSourceMoving || img.naturalWidth === 0)) onStreamFailure();
+}
+
+img.addEventListener('load', () => {
+  if (mode === 'stream') showOffline(false);
+});
+
+img.addEventListener('error', () => {
+  // Clearing src fires 'error' in some browsers; only a failure of a real attempt counts.
+  if (mode === 'stream' && img.getAttribute('src')) onStreamFailure();
+});
+
+function stopForHidden() {
+  stopTimers();
+  dropImage();
+  mode = 'hidden';
+  setState('Paused while this tab is hidden');
+}
+
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'hidden') stopForHidden();
+  else if (mode === 'hidden') startStream();
+});
+
+// pagehide also covers the back/forward cache, where unload never fires.
+window.addEventListener('pagehide', stopForHidden);
+window.addEventListener('pageshow', () => {
+  if (mode === 'hidden' && document.visibilityState === 'visible') startStream();
+});
+
+fullscreenButton.addEventListener('click', () => {
+  if (document.fullscreenElement) void document.exitFullscreen();
+  else void stage.requestFullscreen().catch(() => undefined);
+});
+
+saveLink.addEventListener('click', () => {
+  // Refreshed on each click so the download is the picture of this moment.
+  saveLink.href = withKey('/snapshot.jpg', { t: String(Date.now()) });
+  const stamp = new Date().toISOString().replaceAll(':', '-').slice(0, 19);
+  saveLink.download = `lancam-${stamp}.jpg`;
+});
+
+saveLink.href = withKey('/snapshot.jpg');
+if (document.visibilityState === 'visible') startStream();
+else stopForHidden();

@@ -1,0 +1,149 @@
+// The Koa app: method and auth checks in front of every route, and the page, snapshot and status handlers
+// (the stream has its own module). Also filters the disconnect errors Koa reports.
+import Koa from 'koa';
+import type { Assets } from './assets.ts';
+import { presentedKey, type AuthGate } from './auth.ts';
+import { formatTimestamp, type FrameHub } from './frame-hub.ts';
+import { clientAddress, isPublicRoute, resolveRoute, type PublicRoute } from './routes.ts';
+import { openStream, type StreamDeps } from './stream-route.ts';
+import type { ServerStatus } from './types.ts';
+
+const NO_CACHE = 'no-store, no-cache, must-revalidate, max-age=0';
+
+// Every source is 'self' and the page has no inline code, so nothing injected could run or phone home.
+const PAGE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  // blob: for the snapshot-polling fallback, which swaps object URLs into the <img>.
+  "img-src 'self' blob:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+// Errors that only mean a viewer went away; Koa reports them even after headers were sent (koa context.js).
+const EXPECTED_DISCONNECTS = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'ECONNABORTED',
+]);
+
+export interface AppDeps extends StreamDeps {
+  readonly hub: FrameHub;
+  readonly gate: AuthGate;
+  readonly assets: Assets;
+  readonly status: () => ServerStatus;
+}
+
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa();
+  let lastViewerId = 0;
+  const nextViewerId = (): number => ++lastViewerId;
+
+  app.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code && EXPECTED_DISCONNECTS.has(error.code)) return;
+    deps.logger.error(`request failed: ${error.message}`);
+  });
+
+  app.use((ctx) => {
+    const query = new URLSearchParams(ctx.querystring);
+    const route = resolveRoute(ctx.path, query);
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    // The key travels in URLs; never hand it to another site through Referer.
+    ctx.set('Referrer-Policy', 'no-referrer');
+    ctx.set('Cache-Control', NO_CACHE);
+    if (route === null) {
+      text(ctx, 404, 'Not found.');
+      return;
+    }
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
+      ctx.set('Allow', 'GET, HEAD');
+      text(ctx, 405, 'Only GET and HEAD are supported.');
+      return;
+    }
+    if (isPublicRoute(route)) {
+      servePublic(ctx, route, deps.assets);
+      return;
+    }
+
+    const address = clientAddress(ctx.req.socket.remoteAddress);
+    const key = presentedKey(query, ctx.get('Authorization') || undefined);
+    const verdict = deps.gate.check(address, key);
+    if (verdict === 'locked') {
+      ctx.set('Retry-After', String(Math.ceil(deps.gate.lockoutMs / 1000)));
+      text(ctx, 429, 'Too many wrong keys from this address. Try again in a few minutes.');
+      return;
+    }
+    if (verdict !== 'ok') {
+      if (route === 'page') {
+        // A form rather than a Basic prompt: it asks for the key and reveals nothing else.
+        html(ctx, 401, deps.assets.keyFormHtml);
+        return;
+      }
+      // Players (VLC, ffmpeg) and browsers opening the stream directly prompt for it; the key is the password.
+      ctx.set('WWW-Authenticate', 'Basic realm="LanCam", charset="UTF-8"');
+      text(ctx, 401, 'Access key required: add ?key=… or use it as the password.');
+      return;
+    }
+
+    switch (route) {
+      case 'page':
+        html(ctx, 200, deps.assets.viewerHtml);
+        return;
+      case 'status':
+        ctx.body = deps.status();
+        return;
+      case 'snapshot':
+        serveSnapshot(ctx, deps.hub);
+        return;
+      case 'stream': {
+        const refusal = openStream(ctx, deps, { query, address }, nextViewerId);
+        if (refusal?.retryAfterS) ctx.set('Retry-After', String(refusal.retryAfterS));
+        if (refusal) text(ctx, refusal.status, refusal.message);
+        return;
+      }
+    }
+  });
+  return app;
+}
+
+function servePublic(ctx: Koa.Context, route: PublicRoute, assets: Assets): void {
+  if (route === 'viewer-css') {
+    ctx.type = 'text/css; charset=utf-8';
+    ctx.body = assets.viewerCss;
+  } else if (route === 'viewer-js') {
+    ctx.type = 'text/javascript; charset=utf-8';
+    ctx.body = assets.viewerJs;
+  } else {
+    ctx.status = 204;
+  }
+}
+
+function serveSnapshot(ctx: Koa.Context, hub: FrameHub): void {
+  if (!hub.latest && !hub.isPaused) {
+    ctx.set('Retry-After', '1');
+    text(ctx, 503, 'No frame yet: the broadcast has not started.');
+    return;
+  }
+  // While paused this is the placeholder: pausing hides the camera from snapshots too.
+  const frame = hub.current;
+  ctx.type = 'image/jpeg';
+  ctx.set('X-Timestamp', formatTimestamp(frame.captureTimeMs));
+  ctx.body = frame.jpeg;
+}
+
+function text(ctx: Koa.Context, status: number, message: string): void {
+  ctx.status = status;
+  ctx.type = 'text/plain; charset=utf-8';
+  ctx.body = `${message}\n`;
+}
+
+function html(ctx: Koa.Context, status: number, body: Buffer): void {
+  ctx.status = status;
+  ctx.type = 'text/html; charset=utf-8';
+  ctx.set('Content-Security-Policy', PAGE_CSP);
+  ctx.body = body;
+}

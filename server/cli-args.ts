@@ -1,0 +1,89 @@
+// Parses and checks `lancam serve` arguments; every problem becomes a one-line UsageError.
+import { parseArgs } from 'node:util';
+import { UsageError } from './frame-source.ts';
+
+export const USAGE =
+  'usage: lancam serve --frames DIR [--fps 30] [--host H] [--port P] [--key K | --no-auth] ' +
+  '[--max-viewers N] [--json]';
+
+export interface ServeArgs {
+  readonly framesDir: string;
+  readonly fps: number;
+  readonly host: string | undefined;
+  readonly port: number | undefined;
+  readonly key: string | undefined;
+  readonly isAuth: boolean;
+  readonly maxViewers: number | undefined;
+  readonly isJson: boolean;
+}
+
+export type CliCommand =
+  { readonly kind: 'help' } | { readonly kind: 'serve'; readonly args: ServeArgs };
+
+function integer(
+  name: string,
+  value: string | undefined,
+  min: number,
+  max: number,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number < min || number > max) {
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${value}"`);
+  }
+  return number;
+}
+
+export function parseCli(argv: readonly string[]): CliCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        frames: { type: 'string' },
+        fps: { type: 'string' },
+        host: { type: 'string' },
+        port: { type: 'string' },
+        key: { type: 'string' },
+        'no-auth': { type: 'boolean' },
+        'max-viewers': { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0] ?? 'invalid arguments');
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { kind: 'help' };
+  const [command, ...extra] = positionals;
+  if (command !== 'serve') {
+    throw new UsageError(command ? `unknown command "${command}"` : 'missing command "serve"');
+  }
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0] ?? ''}"`);
+  if (!values.frames) throw new UsageError('--frames DIR is required');
+  if (values['no-auth'] && values.key !== undefined) {
+    throw new UsageError('--key and --no-auth exclude each other');
+  }
+  if (values.key?.length === 0) throw new UsageError('--key must not be empty');
+  const fpsText = values.fps ?? '30';
+  const fps = Number(fpsText);
+  if (!/^\d+(\.\d+)?$/.test(fpsText) || fps < 1 || fps > 120) {
+    throw new UsageError(`--fps must be a number from 1 to 120, got "${fpsText}"`);
+  }
+  return {
+    kind: 'serve',
+    args: {
+      framesDir: values.frames,
+      fps,
+      host: values.host,
+      port: integer('port', values.port, 0, 65535),
+      key: values.key,
+      isAuth: !values['no-auth'],
+      maxViewers: integer('max-viewers', values['max-viewers'], 1, 100_000),
+      isJson: values.json ?? false,
+    },
+  };
+}

@@ -1,0 +1,222 @@
+// Public entry of the broadcast server: startBroadcastServer() wires the frame hub, the HTTP app and the
+// listener together and returns the handle the Electron main process, the CLI, the tests and the bench use.
+import { createServer, type Server } from 'node:http';
+import type { Socket } from 'node:net';
+import { hostname, networkInterfaces } from 'node:os';
+import { createApp } from './app.ts';
+import { loadAssets } from './assets.ts';
+import { AuthGate, generateKey } from './auth.ts';
+import { FrameHub } from './frame-hub.ts';
+import { shareUrls } from './lan-urls.ts';
+import { listenWithFallback } from './listen.ts';
+import { RateMeter } from './rate-meter.ts';
+import { buildStatus } from './status.ts';
+import type {
+  BroadcastServer,
+  BroadcastServerOptions,
+  FrameMeta,
+  Logger,
+  ServerStatus,
+} from './types.ts';
+import { ViewerRegistry } from './viewer-registry.ts';
+
+export type * from './types.ts';
+
+const ignore = (): void => undefined;
+const silentLogger: Logger = { info: ignore, warn: ignore, error: ignore };
+
+/** After close() asked streams to end, sockets still open this much later are destroyed. */
+const CLOSE_GRACE_MS = 1000;
+
+interface ResolvedOptions {
+  readonly host: string;
+  readonly port: number | undefined;
+  readonly key: string | null;
+  readonly maxViewers: number;
+  readonly stallTimeoutMs: number;
+  readonly repeatIntervalMs: number;
+  readonly logger: Logger;
+}
+
+function resolveOptions(options: BroadcastServerOptions): ResolvedOptions {
+  const isAuth = options.auth ?? true;
+  const port = options.port;
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
+    throw new RangeError(`port must be an integer from 0 to 65535, got ${String(port)}`);
+  }
+  const positive = (name: string, value: number | undefined, fallback: number): number => {
+    const result = value ?? fallback;
+    if (!Number.isFinite(result) || result <= 0) {
+      throw new RangeError(`${name} must be a positive number, got ${String(value)}`);
+    }
+    return result;
+  };
+  const maxViewers = positive('maxViewers', options.maxViewers, 32);
+  if (!Number.isInteger(maxViewers)) throw new RangeError('maxViewers must be an integer');
+  let key: string | null = null;
+  if (isAuth) {
+    key = options.key ?? generateKey();
+    if (key.length === 0 || key.length > 256) {
+      throw new RangeError('key must be 1 to 256 characters long');
+    }
+  }
+  return {
+    host: options.host ?? '0.0.0.0',
+    port,
+    key,
+    maxViewers,
+    stallTimeoutMs: positive('stallTimeoutMs', options.stallTimeoutMs, 10_000),
+    repeatIntervalMs: positive('repeatIntervalMs', options.repeatIntervalMs, 1000),
+    logger: options.logger ?? silentLogger,
+  };
+}
+
+/**
+ * Starts serving the stream, snapshot, status and viewer page, and resolves once the port is bound.
+ * Rejects (and leaves nothing running) on invalid options or when an explicitly requested port is busy.
+ */
+export async function startBroadcastServer(
+  options: BroadcastServerOptions = {},
+): Promise<BroadcastServer> {
+  const config = resolveOptions(options);
+  const { logger } = config;
+  const assets = await loadAssets();
+  const startedAtMs = Date.now();
+  const hub = new FrameHub(assets.placeholderJpeg, startedAtMs);
+  // The upkeep tick must be finer than the shortest interval it enforces.
+  const tickMs = Math.max(
+    10,
+    Math.min(250, config.repeatIntervalMs / 4, config.stallTimeoutMs / 4),
+  );
+  const registry = new ViewerRegistry(tickMs);
+  const gate = new AuthGate({ key: config.key });
+  const bytesOut = new RateMeter(startedAtMs);
+  const listeners = new Set<(status: ServerStatus) => void>();
+
+  const status = (): ServerStatus =>
+    buildStatus({
+      hub,
+      viewers: registry.values(),
+      viewerCount: registry.size,
+      startedAtMs,
+      bytesOut,
+    });
+
+  const emitStatus = (): void => {
+    if (listeners.size === 0) return;
+    const snapshot = status();
+    for (const listener of [...listeners]) {
+      try {
+        listener(snapshot);
+      } catch (error) {
+        logger.error(`status listener threw: ${String(error)}`);
+      }
+    }
+  };
+  // Joins and leaves come in bursts (a page reload, a storm of reconnects): one status per event-loop turn.
+  let statusQueued: NodeJS.Immediate | null = null;
+  const queueStatus = (): void => {
+    statusQueued ??= setImmediate(() => {
+      statusQueued = null;
+      emitStatus();
+    });
+  };
+
+  const app = createApp({
+    hub,
+    registry,
+    gate,
+    assets,
+    logger,
+    maxViewers: config.maxViewers,
+    stallTimeoutMs: config.stallTimeoutMs,
+    repeatIntervalMs: config.repeatIntervalMs,
+    bytesOut,
+    status,
+    onViewersChanged: queueStatus,
+  });
+
+  const handle = app.callback();
+  const server: Server = createServer(
+    // Slow or silent clients of ordinary requests are cut off; stream sockets lift the idle timeout.
+    // Node enforces the first two only when it checks, every connectionsCheckingInterval (default 30 s).
+    {
+      headersTimeout: 10_000,
+      requestTimeout: 30_000,
+      keepAliveTimeout: 5000,
+      connectionsCheckingInterval: 1000,
+    },
+    (req, res) => {
+      // Koa's handler settles its own errors (reported through app 'error').
+      void handle(req, res);
+    },
+  );
+  server.timeout = 30_000;
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+
+  const port = await listenWithFallback(server, config.host, config.port);
+  const urls = shareUrls({
+    interfaces: networkInterfaces(),
+    hostname: hostname(),
+    port,
+    key: config.key,
+    host: config.host,
+  });
+  logger.info(`serving on port ${port}${config.key === null ? ' without an access key' : ''}`);
+
+  const statusTimer = setInterval(emitStatus, 1000);
+  statusTimer.unref();
+  let closing: Promise<void> | null = null;
+
+  return {
+    urls,
+    port,
+    key: config.key,
+    publish(jpeg: Uint8Array, meta: FrameMeta): boolean {
+      try {
+        return hub.publish(jpeg, meta.captureTimeMs, meta.width, meta.height);
+      } catch (error) {
+        logger.error(`publish failed: ${String(error)}`);
+        return false;
+      }
+    },
+    pause() {
+      hub.pause();
+      queueStatus();
+    },
+    resume() {
+      hub.resume();
+      queueStatus();
+    },
+    reconnectViewers() {
+      registry.endAll();
+    },
+    status,
+    onStatus(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        clearInterval(statusTimer);
+        if (statusQueued) clearImmediate(statusQueued);
+        statusQueued = null;
+        listeners.clear();
+        server.close(() => {
+          clearTimeout(forceTimer);
+          resolve();
+        });
+        registry.endAll();
+        server.closeIdleConnections();
+        const forceTimer = setTimeout(() => {
+          for (const socket of sockets) socket.destroy();
+        }, CLOSE_GRACE_MS);
+      });
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,271 @@
+// `lancam serve` end to end: the --json line, serving the folder's frames, graceful SIGTERM, error exits.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { after, before, test } from 'node:test';
+import { parseCli } from '../../server/cli-args.ts';
+import { get, makeFrames, openStream } from './harness.ts';
+
+const cliPath = path.join(import.meta.dirname, '../../server/cli.ts');
+const frames = makeFrames(5);
+let framesDir = '';
+let emptyDir = '';
+const children = new Set<ChildProcess>();
+
+before(() => {
+  framesDir = mkdtempSync(path.join(tmpdir(), 'lancam-cli-'));
+  emptyDir = mkdtempSync(path.join(tmpdir(), 'lancam-cli-empty-'));
+  frames.forEach((frame, i) => {
+    writeFileSync(path.join(framesDir, `frame-${i + 1}.jpg`), frame.jpeg);
+  });
+  writeFileSync(path.join(emptyDir, 'notes.txt'), 'no frames here');
+});
+
+after(() => {
+  for (const child of children) child.kill('SIGKILL');
+  rmSync(framesDir, { recursive: true, force: true });
+  rmSync(emptyDir, { recursive: true, force: true });
+});
+
+const bundlePath = path.join(import.meta.dirname, '../../out/cli/lancam.mjs');
+
+function lancam(args: string[], entry: 'source' | 'bundle' = 'source'): ChildProcess {
+  const command = entry === 'source' ? ['--import', 'tsx', cliPath] : [bundlePath];
+  const child = spawn(process.execPath, [...command, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+function firstLine(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    if (!child.stdout) throw new Error('no stdout');
+    const lines = createInterface({ input: child.stdout });
+    lines.once('line', (line) => {
+      lines.close();
+      resolve(line);
+    });
+    child.once('exit', (code) => {
+      reject(new Error(`exited with ${code} before printing`));
+    });
+  });
+}
+
+interface Finished {
+  readonly code: number | null;
+  readonly stderr: string;
+  readonly stdout: string;
+}
+
+function finished(child: ChildProcess): Promise<Finished> {
+  let stderr = '';
+  let stdout = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  return new Promise((resolve) => {
+    child.once('exit', (code) => {
+      resolve({ code, stderr, stdout });
+    });
+  });
+}
+
+interface ServeJson {
+  url: string;
+  urls: string[];
+  port: number;
+  key: string | null;
+}
+
+test('serve --json: one JSON line first, the frames stream, SIGTERM exits cleanly', async () => {
+  const child = lancam([
+    'serve',
+    '--frames',
+    framesDir,
+    '--port',
+    '0',
+    '--host',
+    '127.0.0.1',
+    '--json',
+  ]);
+  const done = finished(child);
+  const info = JSON.parse(await firstLine(child)) as ServeJson;
+  assert.deepEqual(Object.keys(info), ['url', 'urls', 'port', 'key']);
+  assert.match(info.key ?? '', /^[A-Za-z0-9_-]{22}$/);
+  assert.equal(info.url, `http://127.0.0.1:${info.port}/?key=${info.key}`);
+  assert.deepEqual(info.urls, [info.url]);
+
+  const base = `http://127.0.0.1:${info.port}`;
+  const stream = await openStream(`${base}/stream.mjpg?key=${info.key}`);
+  const parts = await stream.waitForParts(8);
+  // The folder's frames in name order, looping.
+  const order = parts.map((part) => frames.findIndex((frame) => frame.jpeg.equals(part.body)));
+  assert.ok(
+    order.every((index) => index >= 0),
+    'every part is one of the files',
+  );
+  for (let i = 1; i < order.length; i++)
+    assert.equal(order[i], (order[i - 1]! + 1) % frames.length);
+  const status = (await (await get(`${base}/status.json?key=${info.key}`)).json()) as {
+    frame: { width: number };
+  };
+  assert.equal(status.frame.width, 320);
+
+  child.kill('SIGTERM');
+  const { code } = await done;
+  await stream.closed;
+  assert.equal(code, 0);
+  const probe = net.connect(info.port, '127.0.0.1');
+  await new Promise<void>((resolve) =>
+    probe.once('error', () => {
+      resolve();
+    }),
+  );
+});
+
+test('serve --no-auth prints key null; without --json it prints human text', async () => {
+  const json = lancam([
+    'serve',
+    '--frames',
+    framesDir,
+    '--port',
+    '0',
+    '--host',
+    '127.0.0.1',
+    '--json',
+    '--no-auth',
+  ]);
+  const jsonDone = finished(json);
+  const info = JSON.parse(await firstLine(json)) as ServeJson;
+  assert.equal(info.key, null);
+  assert.equal(info.url, `http://127.0.0.1:${info.port}/`);
+  const snapshot = await get(`${info.url}snapshot.jpg`);
+  assert.equal(snapshot.status, 200);
+  await snapshot.body?.cancel();
+  json.kill('SIGINT');
+  assert.equal((await jsonDone).code, 0);
+
+  const human = lancam([
+    'serve',
+    '--frames',
+    framesDir,
+    '--port',
+    '0',
+    '--host',
+    '127.0.0.1',
+    '--key',
+    'k3y-for-test',
+  ]);
+  const humanDone = finished(human);
+  assert.match(await firstLine(human), /^LanCam is streaming 5 frame\(s\)/);
+  human.kill('SIGTERM');
+  const { code, stdout } = await humanDone;
+  assert.equal(code, 0);
+  assert.match(stdout, /Access key: k3y-for-test/);
+});
+
+const badArgs: [string, string[], RegExp][] = [
+  ['missing --frames', ['serve'], /--frames DIR is required/],
+  ['no JPEGs in the folder', ['serve', '--frames', '<empty>'], /no \.jpg files in/],
+  [
+    'a folder that does not exist',
+    ['serve', '--frames', '/nonexistent/lancam'],
+    /cannot read frames folder/,
+  ],
+  [
+    'fps out of range',
+    ['serve', '--frames', '<frames>', '--fps', '0'],
+    /--fps must be a number from 1 to 120/,
+  ],
+  ['fps not a number', ['serve', '--frames', '<frames>', '--fps', 'fast'], /--fps must be/],
+  ['a bad port', ['serve', '--frames', '<frames>', '--port', '99999'], /--port must be an integer/],
+  ['an unknown option', ['serve', '--frames', '<frames>', '--colour'], /Unknown option '--colour'/],
+  ['no command', ['--frames', '<frames>'], /missing command "serve"/],
+  [
+    'key with --no-auth',
+    ['serve', '--frames', '<frames>', '--key', 'a', '--no-auth'],
+    /exclude each other/,
+  ],
+];
+
+for (const [name, args, message] of badArgs) {
+  test(`exit 2 with one line on stderr: ${name}`, async () => {
+    const resolved = args.map((arg) =>
+      arg === '<empty>' ? emptyDir : arg === '<frames>' ? framesDir : arg,
+    );
+    const { code, stderr, stdout } = await finished(lancam(resolved));
+    assert.equal(code, 2);
+    assert.equal(stdout, '');
+    assert.match(stderr, message);
+    assert.equal(stderr.trimEnd().split('\n').length, 1, `one line: ${stderr}`);
+  });
+}
+
+test('an explicit busy port exits non-zero naming the port', async () => {
+  const blocker = net.createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  const address = blocker.address();
+  assert.ok(address && typeof address === 'object');
+  try {
+    const { code, stderr } = await finished(
+      lancam([
+        'serve',
+        '--frames',
+        framesDir,
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(address.port),
+      ]),
+    );
+    assert.equal(code, 1);
+    assert.match(stderr, new RegExp(`Port ${address.port} is already in use`));
+  } finally {
+    blocker.close();
+  }
+});
+
+// `npm test` builds first; run alone, this checks the bundle only if one exists.
+test(
+  'the bundled CLI finds its assets next to it',
+  { skip: !existsSync(bundlePath) && 'out/cli not built' },
+  async () => {
+    const child = lancam(
+      ['serve', '--frames', framesDir, '--port', '0', '--host', '127.0.0.1', '--json'],
+      'bundle',
+    );
+    const done = finished(child);
+    const info = JSON.parse(await firstLine(child)) as ServeJson;
+    const page = await get(info.url);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<img id="stream"/);
+    const script = await get(`http://127.0.0.1:${info.port}/viewer.js`);
+    assert.equal(script.status, 200);
+    await script.body?.cancel();
+    child.kill('SIGTERM');
+    assert.equal((await done).code, 0);
+  },
+);
+
+test('parseCli defaults', () => {
+  const command = parseCli(['serve', '--frames', 'dir']);
+  assert.deepEqual(command, {
+    kind: 'serve',
+    args: {
+      framesDir: 'dir',
+      fps: 30,
+      host: undefined,
+      port: undefined,
+      key: undefined,
+      isAuth: true,
+      maxViewers: undefined,
+      isJson: false,
+    },
+  });
+  assert.deepEqual(parseCli(['--help']), { kind: 'help' });
+});

@@ -1,0 +1,261 @@
+// `npm run bench:capture`: the renderer's capture pipeline in real Chromium (fake camera fed a noisy test clip)
+// at 480p/720p/1080p × 30 fps × quality 0.8 into a real server — fps, encode time, bytes, main-thread and
+// Chromium CPU, idle rate and capture→viewer latency. A table for people, then one JSON line for scripts.
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import type { Browser, CDPSession, Page, Worker } from 'playwright-core';
+import type { ResolutionPreset } from '../electron/ipc.ts';
+import { launchChromium } from '../test/helpers/chromium.ts';
+import { fakeCameraFile } from '../test/helpers/fake-camera.ts';
+import { MjpegViewer } from '../test/browser/support/mjpeg-viewer.ts';
+import { TestBridge } from '../test/browser/support/test-bridge.ts';
+import { sleep, waitFor } from '../test/browser/support/wait.ts';
+
+const MEASURE_MS = 10_000;
+const WARMUP_MS = 2_000;
+const IDLE_MS = 6_000;
+const CLOCK_TICKS_PER_SECOND = 100; // Linux USER_HZ
+
+interface Run {
+  readonly name: '480p' | '720p' | '1080p';
+  readonly preset: ResolutionPreset;
+  readonly width: number;
+  readonly height: number;
+  readonly measureIdleAndLatency: boolean;
+}
+
+interface Result {
+  readonly fps: number;
+  readonly encodeP50Ms: number;
+  readonly encodeP95Ms: number;
+  readonly kbPerFrame: number;
+  readonly mainThreadBusyPct: number;
+  readonly chromiumCpuPct: number;
+  readonly width: number;
+  readonly height: number;
+  readonly idleEncodesPerSec: number | null;
+  readonly latencyP50Ms: number | null;
+  readonly latencyP95Ms: number | null;
+}
+
+const runs: Run[] = [
+  { name: '480p', preset: '480p', width: 640, height: 480, measureIdleAndLatency: false },
+  { name: '720p', preset: '720p', width: 1280, height: 720, measureIdleAndLatency: true },
+  { name: '1080p', preset: '1080p', width: 1920, height: 1080, measureIdleAndLatency: false },
+];
+
+function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return (
+    sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p + 0.5))] ?? Number.NaN
+  );
+}
+
+/** utime + stime (clock ticks) of every process descended from this one: Chromium and its helpers. */
+function descendantCpuTicks(): number {
+  const parents = new Map<number, number>();
+  const ticks = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the parenthesised command name; ppid is field 4, utime 14, stime 15.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parents.set(Number(entry), Number(fields[1]));
+      ticks.set(Number(entry), Number(fields[11]) + Number(fields[12]));
+    } catch {
+      // The process exited while we listed it.
+    }
+  }
+  let total = 0;
+  for (const [pid, cpu] of ticks) {
+    let parent = parents.get(pid);
+    for (let depth = 0; parent !== undefined && parent > 1 && depth < 16; depth += 1) {
+      if (parent === process.pid) {
+        total += cpu;
+        break;
+      }
+      parent = parents.get(parent);
+    }
+  }
+  return total;
+}
+
+async function taskSeconds(cdp: CDPSession): Promise<number> {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0;
+}
+
+/** Collects the worker's per-frame User Timing measure (draw + encode + copy-out). */
+async function observeEncodes(worker: Worker): Promise<void> {
+  await worker.evaluate(() => {
+    const scope = globalThis as unknown as { __encodeMs?: number[] };
+    scope.__encodeMs = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) scope.__encodeMs?.push(entry.duration);
+    }).observe({ entryTypes: ['measure'] });
+  });
+}
+
+async function takeEncodes(worker: Worker): Promise<number[]> {
+  return worker.evaluate(() => {
+    const scope = globalThis as unknown as { __encodeMs?: number[] };
+    return (scope.__encodeMs ?? []).splice(0);
+  });
+}
+
+async function captureWorker(page: Page): Promise<Worker> {
+  return waitFor('capture worker', () =>
+    page.workers().find((w) => w.url().includes('capture-worker')),
+  );
+}
+
+async function benchOne(browser: Browser, run: Run): Promise<Result> {
+  const bridge = new TestBridge({
+    settings: { resolution: run.preset, fps: 30, jpegQuality: 0.8 },
+  });
+  const viewers: MjpegViewer[] = [];
+  try {
+    const page = await bridge.open(browser);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    await page.getByRole('button', { name: 'Start broadcast' }).click();
+    await waitFor(
+      'live',
+      async () => (await page.locator('#state').getAttribute('data-state')) === 'live',
+    );
+    // The first frame carries the format report, which makes the server drop viewers so they reconnect at
+    // the new size; this viewer does not reconnect, so it must come after.
+    await waitFor('first frame', () => bridge.frames.length > 0);
+    const worker = await captureWorker(page);
+    await observeEncodes(worker);
+
+    let idleEncodesPerSec: number | null = null;
+    if (run.measureIdleAndLatency) {
+      await sleep(1500);
+      const from = Date.now();
+      await sleep(IDLE_MS);
+      const to = Date.now();
+      const idle = bridge.frames.filter(
+        (f) => f.receivedAtMs >= from && f.receivedAtMs < to,
+      ).length;
+      idleEncodesPerSec = (idle * 1000) / (to - from);
+    }
+
+    const viewer = new MjpegViewer(bridge.url('/stream.mjpg'));
+    viewers.push(viewer);
+    await viewer.connect();
+    await sleep(WARMUP_MS);
+
+    await takeEncodes(worker);
+    const cpuBefore = descendantCpuTicks();
+    const taskBefore = await taskSeconds(cdp);
+    const from = Date.now();
+    await sleep(MEASURE_MS);
+    const to = Date.now();
+    const taskAfter = await taskSeconds(cdp);
+    const cpuAfter = descendantCpuTicks();
+    const encodes = await takeEncodes(worker);
+    const wallS = (to - from) / 1000;
+
+    const frames = bridge.frames.filter((f) => f.receivedAtMs >= from && f.receivedAtMs < to);
+    const seen = new Set<number>();
+    const latencies: number[] = [];
+    for (const part of viewer.parts) {
+      if (part.receivedAtMs < from || part.receivedAtMs >= to || seen.has(part.timestampMs))
+        continue;
+      seen.add(part.timestampMs); // a repeated frame (keep-alive) is not a new capture
+      latencies.push(part.receivedAtMs - part.timestampMs);
+    }
+    const last = frames.at(-1);
+    return {
+      fps: frames.length / wallS,
+      encodeP50Ms: percentile(encodes, 0.5),
+      encodeP95Ms: percentile(encodes, 0.95),
+      kbPerFrame: frames.reduce((sum, f) => sum + f.bytes, 0) / Math.max(1, frames.length) / 1024,
+      mainThreadBusyPct: ((taskAfter - taskBefore) / wallS) * 100,
+      chromiumCpuPct: ((cpuAfter - cpuBefore) / CLOCK_TICKS_PER_SECOND / wallS) * 100,
+      width: last?.width ?? 0,
+      height: last?.height ?? 0,
+      idleEncodesPerSec,
+      latencyP50Ms: run.measureIdleAndLatency ? percentile(latencies, 0.5) : null,
+      latencyP95Ms: run.measureIdleAndLatency ? percentile(latencies, 0.95) : null,
+    };
+  } finally {
+    for (const v of viewers) v.close();
+    await bridge.close();
+  }
+}
+
+const round = (value: number, digits = 1): number => Number(value.toFixed(digits));
+const results = new Map<Run['name'], Result>();
+const loadBefore = loadavg()[0] ?? 0;
+for (const run of runs) {
+  const clip = await fakeCameraFile({ width: run.width, height: run.height });
+  // One browser per resolution: the fake camera plays one file.
+  const browser = await launchChromium({ fakeCamera: clip });
+  try {
+    process.stderr.write(`bench:capture ${run.name} …\n`);
+    results.set(run.name, await benchOne(browser, run));
+  } finally {
+    await browser.close();
+  }
+}
+
+const header = [
+  '',
+  'size',
+  'fps',
+  'encode p50',
+  'encode p95',
+  'KB/frame',
+  'main thread',
+  'Chromium CPU',
+];
+const rows = [...results].map(([name, r]) => [
+  name,
+  `${r.width}×${r.height}`,
+  r.fps.toFixed(1),
+  `${r.encodeP50Ms.toFixed(1)} ms`,
+  `${r.encodeP95Ms.toFixed(1)} ms`,
+  r.kbPerFrame.toFixed(0),
+  `${r.mainThreadBusyPct.toFixed(1)} %`,
+  `${r.chromiumCpuPct.toFixed(0)} % of a core`,
+]);
+const widths = header.map((h, i) =>
+  Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)),
+);
+const line = (cells: readonly string[]): string =>
+  cells
+    .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+    .join('  ');
+const hd = results.get('720p');
+console.log(
+  'Capture pipeline: worker MediaStreamTrackProcessor → OffscreenCanvas → JPEG q0.8, 30 fps target, 10 s each',
+);
+console.log(
+  `${cpus().length} cores, 1-min load average ${loadBefore.toFixed(1)} before / ${(loadavg()[0] ?? 0).toFixed(1)} after ` +
+    '(above ~1 other work competes for the CPU and every figure here gets worse)',
+);
+console.log(line(header));
+for (const row of rows) console.log(line(row));
+console.log(
+  `idle (0 viewers, 720p): ${hd?.idleEncodesPerSec?.toFixed(2) ?? '?'} encodes/s · ` +
+    `capture → viewer receipt at 720p: p50 ${hd?.latencyP50Ms?.toFixed(1) ?? '?'} ms, p95 ${hd?.latencyP95Ms?.toFixed(1) ?? '?'} ms`,
+);
+console.log(
+  'targets: 720p ≥ 29.5 fps, encode p95 ≤ 12 ms, main thread ≤ 5 %; 1080p ≥ 29 fps; idle ≤ 1/s; latency p50 ≤ 40 ms',
+);
+const json: Record<string, unknown> = {};
+for (const [name, r] of results) {
+  json[name] = {
+    fps: round(r.fps),
+    encodeP95Ms: round(r.encodeP95Ms),
+    mainThreadBusyPct: round(r.mainThreadBusyPct),
+    kbPerFrame: round(r.kbPerFrame),
+  };
+}
+json.idleEncodesPerSec = round(hd?.idleEncodesPerSec ?? Number.NaN, 2);
+json.latencyP50Ms = round(hd?.latencyP50Ms ?? Number.NaN);
+console.log(JSON.stringify(json));

@@ -1,0 +1,53 @@
+// What the control window shows, derived from main's status and the local camera state (pure).
+import type { BroadcastState, BroadcastStatus } from '../electron/ipc.ts';
+import type { CameraProblem } from './camera-errors.ts';
+
+/** The local camera as the control window knows it. */
+export type LocalCamera =
+  | { readonly kind: 'off' }
+  | { readonly kind: 'opening' }
+  | { readonly kind: 'running'; readonly label: string }
+  | { readonly kind: 'ended' }
+  | { readonly kind: 'failed'; readonly problem: CameraProblem };
+
+export interface BroadcastView {
+  readonly state: BroadcastState;
+  readonly label: string;
+  /** The big button: start when nothing runs, stop otherwise. */
+  readonly action: 'start' | 'stop';
+  readonly isActionBusy: boolean;
+}
+
+const labels: Readonly<Record<BroadcastState, string>> = {
+  off: 'Off',
+  starting: 'Starting…',
+  live: 'Live',
+  paused: 'Paused',
+  error: 'Error',
+};
+
+export function broadcastView(
+  status: BroadcastStatus,
+  camera: LocalCamera,
+  isRequestPending: boolean,
+): BroadcastView {
+  let state: BroadcastState = status.state;
+  if (camera.kind === 'failed') state = 'error';
+  else if (camera.kind === 'ended' && status.state !== 'off') state = 'paused';
+  else if (camera.kind === 'opening' || (isRequestPending && status.state === 'off'))
+    state = 'starting';
+  else if (status.state === 'live' && camera.kind !== 'running') state = 'starting';
+  const isRunning =
+    status.state !== 'off' || camera.kind === 'opening' || camera.kind === 'running';
+  return {
+    state,
+    label: state === 'live' && status.viewerCount === 0 ? 'Live · no viewers' : labels[state],
+    action: isRunning ? 'stop' : 'start',
+    isActionBusy: isRequestPending,
+  };
+}
+
+/** Main's broadcast went from off to running (or back): the camera must follow. */
+export function cameraShouldRun(state: BroadcastState): boolean {
+  return state === 'starting' || state === 'live' || state === 'paused';
+}

@@ -1,0 +1,113 @@
+// Turns getUserMedia / camera failures into a message a person can act on, per operating system.
+
+export type Platform = 'windows' | 'macos' | 'linux' | 'other';
+
+export interface CameraProblem {
+  /** The DOMException name (or 'ended'), kept for the bridge's CameraState. */
+  readonly code: string;
+  readonly title: string;
+  readonly detail: string;
+  /** Concrete steps, in order; may be empty. */
+  readonly steps: readonly string[];
+}
+
+/** Classifies `navigator.userAgentData.platform` / `navigator.platform` / a user agent string. */
+export function platformOf(hint: string): Platform {
+  const value = hint.toLowerCase();
+  if (value.includes('win')) return 'windows';
+  if (value.includes('mac')) return 'macos';
+  if (value.includes('linux') || value.includes('x11') || value.includes('cros')) return 'linux';
+  return 'other';
+}
+
+const allowSteps: Readonly<Record<Platform, readonly string[]>> = {
+  windows: [
+    'Open Settings → Privacy & security → Camera.',
+    'Turn on "Camera access" and "Let desktop apps access your camera".',
+    'Press Start again.',
+  ],
+  macos: [
+    'Open System Settings → Privacy & Security → Camera.',
+    'Turn LanCam on (you may have to quit and reopen LanCam afterwards).',
+    'Press Start again.',
+  ],
+  linux: [
+    'Check that your user may open the camera: it must be in the "video" group (run "groups" to see).',
+    'In a sandboxed desktop (Flatpak/Snap), allow camera access in the desktop privacy settings.',
+    'Press Start again.',
+  ],
+  other: ['Allow camera access for LanCam in your system settings, then press Start again.'],
+};
+
+/** `error` is whatever getUserMedia rejected with; only its `name` and `message` are read. */
+export function describeCameraError(error: unknown, platform: Platform): CameraProblem {
+  const name = nameOf(error);
+  switch (name) {
+    case 'NotAllowedError':
+    case 'SecurityError':
+    case 'PermissionDeniedError':
+      return {
+        code: 'NotAllowedError',
+        title: 'Camera access is blocked',
+        detail: 'LanCam is not allowed to use the camera, so there is nothing to broadcast.',
+        steps: allowSteps[platform],
+      };
+    case 'NotReadableError':
+    case 'TrackStartError':
+    case 'AbortError':
+      return {
+        code: 'NotReadableError',
+        title: 'The camera is busy',
+        detail: 'Another app (a video call, another camera app) is probably using it.',
+        steps: ['Close the other app or end its call.', 'Press Start again.'],
+      };
+    case 'NotFoundError':
+    case 'DevicesNotFoundError':
+      return {
+        code: 'NotFoundError',
+        title: 'No camera found',
+        detail: 'LanCam cannot see any camera on this computer.',
+        steps: [
+          'Plug in a camera (LanCam picks it up automatically) or check that it is switched on.',
+        ],
+      };
+    case 'OverconstrainedError':
+      return {
+        code: 'OverconstrainedError',
+        title: 'The camera cannot do this mode',
+        detail: 'Even its nearest resolution and frame rate were refused.',
+        steps: ['Pick a lower resolution or frame rate, or choose another camera.'],
+      };
+    default:
+      return {
+        code: name || 'Error',
+        title: 'The camera could not start',
+        detail: messageOf(error),
+        steps: ['Press Start to try again; if it keeps failing, reconnect the camera.'],
+      };
+  }
+}
+
+/** The camera went away while broadcasting (unplugged, driver reset, taken by the system). */
+export const cameraEndedProblem: CameraProblem = {
+  code: 'ended',
+  title: 'The camera stopped',
+  detail: 'It was unplugged or switched off. Viewers see a "paused" picture meanwhile.',
+  steps: ['Plug it back in — LanCam resumes on its own.'],
+};
+
+function nameOf(error: unknown): string {
+  if (typeof error === 'object' && error !== null && 'name' in error) {
+    const { name } = error;
+    if (typeof name === 'string') return name;
+  }
+  return '';
+}
+
+function messageOf(error: unknown): string {
+  if (typeof error === 'object' && error !== null && 'message' in error) {
+    const { message } = error;
+    if (typeof message === 'string' && message) return message;
+  }
+  return String(error);
+}

@@ -1,0 +1,97 @@
+// Copy-ready lines for the apps people point at a LanCam stream, built from one share URL.
+
+export interface ShareLine {
+  readonly id: string;
+  readonly label: string;
+  readonly text: string;
+  /** Where to paste it, one short sentence. */
+  readonly hint: string;
+}
+
+export interface ShareEndpoints {
+  /** The viewer page as shared (with the key). */
+  readonly page: string;
+  /** `/stream.mjpg`: the .mjpg suffix keeps OpenCV's FFmpeg backend from guessing "image sequence". */
+  readonly stream: string;
+  readonly snapshot: string;
+  /** mjpg-streamer style paths, which OctoPrint expects. */
+  readonly octoStream: string;
+  readonly octoSnapshot: string;
+}
+
+/** Derives the endpoint URLs from a share URL such as `http://192.168.1.20:8080/?key=abc`. */
+export function shareEndpoints(shareUrl: string): ShareEndpoints {
+  const base = new URL(shareUrl);
+  const key = base.searchParams.get('key');
+  const at = (path: string, extra: Readonly<Record<string, string>> = {}): string => {
+    const url = new URL(path, base.origin);
+    for (const [name, value] of Object.entries(extra)) url.searchParams.set(name, value);
+    if (key) url.searchParams.set('key', key);
+    return url.toString();
+  };
+  return {
+    page: base.toString(),
+    stream: at('/stream.mjpg'),
+    snapshot: at('/snapshot.jpg'),
+    octoStream: at('/', { action: 'stream' }),
+    octoSnapshot: at('/', { action: 'snapshot' }),
+  };
+}
+
+/** Double-quoted for POSIX shells and cmd/PowerShell alike; share URLs contain no quotes. */
+function quoted(url: string): string {
+  return `"${url}"`;
+}
+
+export function shareLines(shareUrl: string): ShareLine[] {
+  const e = shareEndpoints(shareUrl);
+  return [
+    {
+      id: 'vlc',
+      label: 'VLC',
+      text: `vlc --network-caching=100 ${quoted(e.stream)}`,
+      hint: 'Or Media → Open Network Stream and paste the stream URL.',
+    },
+    {
+      id: 'ffmpeg',
+      label: 'ffmpeg (record)',
+      text: `ffmpeg -use_wallclock_as_timestamps 1 -i ${quoted(e.stream)} -c:v libx264 -pix_fmt yuv420p lancam.mp4`,
+      hint: 'MJPEG carries no timestamps, so ffmpeg uses arrival time.',
+    },
+    {
+      id: 'opencv',
+      label: 'OpenCV (Python)',
+      text: `cap = cv2.VideoCapture(${JSON.stringify(e.stream)})`,
+      hint: 'Then ok, frame = cap.read() in a loop.',
+    },
+    {
+      id: 'ha-stream',
+      label: 'Home Assistant: MJPEG URL',
+      text: e.stream,
+      hint: 'Settings → Devices & services → Add integration → MJPEG IP Camera.',
+    },
+    {
+      id: 'ha-still',
+      label: 'Home Assistant: still image URL',
+      text: e.snapshot,
+      hint: 'Same dialog, "Still image URL" (faster thumbnails).',
+    },
+    {
+      id: 'octoprint-stream',
+      label: 'OctoPrint: stream URL',
+      text: e.octoStream,
+      hint: 'Settings → Webcam & Timelapse (Classic Webcam plugin).',
+    },
+    {
+      id: 'octoprint-snapshot',
+      label: 'OctoPrint: snapshot URL',
+      text: e.octoSnapshot,
+      hint: 'Used for timelapses.',
+    },
+  ];
+}
+
+/** Replaces the key in a URL with dots for display; the copy buttons still copy the real URL. */
+export function maskKeyInUrl(url: string): string {
+  return url.replace(/([?&]key=)[^&#\s"]+/g, '$1••••••••');
+}

@@ -1,0 +1,45 @@
+// The messages between the control window and the capture worker (types only; both libs compile it).
+import type { CaptureFormat, FrameMeta, Rotation } from '../../electron/ipc.ts';
+
+/** What the worker needs to turn camera frames into JPEGs; changes apply from the next frame. */
+export interface EncodeOptions {
+  /** Frame-rate cap while someone watches, 5–60. */
+  readonly fps: number;
+  /** JPEG quality, 0.5–0.95. */
+  readonly jpegQuality: number;
+  readonly mirror: boolean;
+  readonly rotation: Rotation;
+  readonly overlay: boolean;
+  readonly overlayText: string;
+  /** Nobody watches: encode at most one frame per second (keeps /snapshot.jpg fresh). */
+  readonly isIdle: boolean;
+}
+
+/**
+ * The frames a worker reads: either a MediaStreamTrackProcessor readable transferred from the page, or,
+ * where that API is missing, ImageBitmaps the page grabs from the preview <video> when the worker asks.
+ */
+export type ToWorker =
+  | {
+      readonly type: 'start-stream';
+      readonly readable: ReadableStream<VideoFrame>;
+      readonly options: EncodeOptions;
+    }
+  | { readonly type: 'start-bitmaps'; readonly options: EncodeOptions }
+  | { readonly type: 'bitmap'; readonly bitmap: ImageBitmap; readonly captureTimeMs: number }
+  | { readonly type: 'no-bitmap' }
+  | { readonly type: 'options'; readonly options: EncodeOptions }
+  | { readonly type: 'stop' };
+
+export type FromWorker =
+  | {
+      readonly type: 'frame';
+      readonly jpeg: ArrayBuffer;
+      readonly meta: FrameMeta;
+      /** Draw + encode + copy-out time of this frame in the worker. */
+      readonly encodeMs: number;
+    }
+  | { readonly type: 'format'; readonly format: CaptureFormat }
+  | { readonly type: 'want-bitmap' }
+  | { readonly type: 'source-ended' }
+  | { readonly type: 'error'; readonly message: string };

@@ -33,7 +33,11 @@ const targets = {
       // server/assets.ts locates its files with import.meta.dirname, which CommonJS spells __dirname.
       define: { 'import.meta.dirname': '__dirname' },
     },
-    copy: [['server/assets', 'out/main/assets']],
+    copy: [
+      ['server/assets', 'out/main/assets'],
+      // Window and tray icon at run time (the installers take theirs from build/ directly).
+      ['build/icon.png', 'out/main/icon.png'],
+    ],
   },
   // Sandboxed preloads cannot require() anything but electron: one self-contained CommonJS file.
   preload: {
@@ -84,8 +88,8 @@ for (const name of selected) if (!(name in targets)) throw new Error(`unknown ta
 async function copyStatic(target) {
   for (const [from, to] of target.copy) {
     await mkdir(path.dirname(path.join(root, to)), { recursive: true });
-    // tsconfig.json files type-check the sources; they are not part of the app.
-    const filter = (file) => path.basename(file) !== 'tsconfig.json';
+    // tsconfig.json files type-check the sources and *.sh regenerate assets; neither is part of the app.
+    const filter = (file) => path.basename(file) !== 'tsconfig.json' && !file.endsWith('.sh');
     await cp(path.join(root, from), path.join(root, to), { recursive: true, filter });
   }
 }

@@ -1,0 +1,197 @@
+// Binds every renderer→main channel of ipc.ts to the broadcast and settings: sender check, then payload guards.
+import { Channels, type InvokeMap, type Result, type SendMap, type Settings } from '../ipc.ts';
+import type { Broadcast } from './broadcast.ts';
+import type { SettingsStore } from './settings-store.ts';
+import { newAccessKey } from './settings-store.ts';
+import { appOrigin, originOf } from './url-guards.ts';
+import {
+  checkSettingsPatch,
+  createFrameGate,
+  isCameraState,
+  isCaptureFormat,
+  isClipboardText,
+  isUrlText,
+  type FrameGate,
+} from './validate.ts';
+
+/** The parts of Electron's WebFrameMain a sender check reads. */
+export interface SenderFrameLike {
+  readonly url: string;
+  readonly parent: unknown;
+}
+
+/** The parts of IpcMainEvent / IpcMainInvokeEvent a handler reads. */
+export interface IpcEventLike {
+  readonly sender: unknown;
+  readonly senderFrame: SenderFrameLike | null;
+}
+
+type Listener = (event: IpcEventLike, ...args: unknown[]) => void;
+
+/**
+ * The slice of Electron's ipcMain the handlers register on. main passes the real ipcMain; the harness test
+ * passes a transport over Playwright bindings, so everything below runs unchanged in both.
+ */
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: IpcEventLike, ...args: unknown[]) => unknown): void;
+  removeHandler(channel: string): void;
+  on(channel: string, listener: Listener): unknown;
+  removeListener(channel: string, listener: Listener): unknown;
+}
+
+export interface SenderPolicy {
+  /** Defaults to app://bundle. */
+  readonly trustedOrigin?: string;
+  /** True for the control window's webContents only. */
+  readonly isControlWindow: (sender: unknown) => boolean;
+}
+
+/** Why a sender is refused, or null when it is our control window's top frame on our origin. */
+export function senderProblem(event: IpcEventLike, policy: SenderPolicy): string | null {
+  const frame = event.senderFrame;
+  if (frame === null) return 'sender frame is gone';
+  if (frame.parent !== null) return 'not the top frame';
+  if (originOf(frame.url) !== (policy.trustedOrigin ?? appOrigin)) return `origin of ${frame.url}`;
+  if (!policy.isControlWindow(event.sender)) return 'not the control window';
+  return null;
+}
+
+export interface IpcHandlerDeps extends SenderPolicy {
+  readonly broadcast: Broadcast;
+  readonly settings: SettingsStore;
+  readonly openPreview: () => Promise<Result<null>>;
+  readonly openExternal: (url: string) => Promise<Result<null>>;
+  readonly copyText: (text: string) => void;
+  /** Side effects of a saved settings change outside the broadcast (e.g. the login item). */
+  readonly onSettingsSaved?: (previous: Settings, next: Settings) => void;
+  readonly log: (message: string) => void;
+}
+
+type InvokeHandlers = {
+  readonly [C in keyof InvokeMap]: (
+    ...args: unknown[]
+  ) => Promise<InvokeMap[C][1]> | InvokeMap[C][1];
+};
+type SendHandlers = { readonly [C in keyof SendMap]: (...args: unknown[]) => void };
+
+export interface RegisteredIpc {
+  /** Counts and logs rejected frames; exposed for the status and for tests. */
+  readonly frameGate: FrameGate;
+  readonly invokeChannels: readonly (keyof InvokeMap)[];
+  readonly sendChannels: readonly (keyof SendMap)[];
+  dispose(): void;
+}
+
+const invalid = (message: string): Result<never> => ({
+  ok: false,
+  code: 'invalid-argument',
+  message,
+});
+
+/** Registers one handler per channel; the mapped types make a missing channel a compile error. */
+export function registerIpcHandlers(ipcMain: IpcMainLike, deps: IpcHandlerDeps): RegisteredIpc {
+  const logged = new Set<string>();
+  const logOnce = (message: string): void => {
+    if (logged.has(message)) return;
+    logged.add(message);
+    deps.log(message);
+  };
+  const frameGate = createFrameGate({
+    logOnce,
+    onReject: () => {
+      deps.broadcast.noteRejectedFrame();
+    },
+  });
+
+  async function saveSettings(patch: Partial<Settings>): Promise<Result<Settings>> {
+    const previous = deps.settings.get();
+    let next: Settings;
+    try {
+      next = await deps.settings.update(patch);
+    } catch (error) {
+      return {
+        ok: false,
+        code: 'internal',
+        message: `Could not save the settings: ${String(error)}`,
+      };
+    }
+    deps.onSettingsSaved?.(previous, next);
+    await deps.broadcast.settingsChanged(previous, next);
+    return { ok: true, value: next };
+  }
+
+  const invokeHandlers: InvokeHandlers = {
+    [Channels.start]: () => deps.broadcast.start(),
+    [Channels.stop]: () => deps.broadcast.stop(),
+    [Channels.getStatus]: () => deps.broadcast.status(),
+    [Channels.getSettings]: () => deps.settings.get(),
+    [Channels.updateSettings]: (patch) => {
+      const checked = checkSettingsPatch(patch);
+      return checked.ok ? saveSettings(checked.patch) : invalid(checked.message);
+    },
+    [Channels.regenerateKey]: () => saveSettings({ accessKey: newAccessKey() }),
+    [Channels.openPreview]: () => deps.openPreview(),
+    [Channels.openExternal]: (url) =>
+      isUrlText(url) ? deps.openExternal(url) : invalid('not a URL'),
+    [Channels.copyText]: (text) => {
+      if (!isClipboardText(text)) return invalid('clipboard text must be a string of at most 8 KB');
+      deps.copyText(text);
+      return { ok: true, value: null };
+    },
+  };
+
+  const sendHandlers: SendHandlers = {
+    [Channels.frame]: (jpeg, meta) => {
+      const frame = frameGate.accept(jpeg, meta);
+      if (frame) deps.broadcast.publishFrame(frame.bytes, frame.meta);
+    },
+    [Channels.captureFormat]: (format) => {
+      if (isCaptureFormat(format)) deps.broadcast.setCaptureFormat(format);
+      else logOnce(`${Channels.captureFormat}: invalid payload ignored`);
+    },
+    [Channels.cameraState]: (state) => {
+      if (isCameraState(state)) deps.broadcast.setCameraState(state);
+      else logOnce(`${Channels.cameraState}: invalid payload ignored`);
+    },
+  };
+
+  const invokeChannels = Object.keys(invokeHandlers) as (keyof InvokeMap)[];
+  const sendChannels = Object.keys(sendHandlers) as (keyof SendMap)[];
+
+  for (const channel of invokeChannels) {
+    const handler = invokeHandlers[channel];
+    ipcMain.handle(channel, (event, ...args) => {
+      const problem = senderProblem(event, deps);
+      if (problem !== null) {
+        logOnce(`${channel}: refused sender (${problem})`);
+        // Thrown, not returned: an untrusted page gets a rejected promise and no data at all.
+        throw new Error('untrusted sender');
+      }
+      return handler(...args);
+    });
+  }
+  const listeners = sendChannels.map((channel) => {
+    const handler = sendHandlers[channel];
+    const listener: Listener = (event, ...args) => {
+      const problem = senderProblem(event, deps);
+      if (problem !== null) {
+        logOnce(`${channel}: refused sender (${problem})`);
+        if (channel === Channels.frame) frameGate.reject('untrusted-sender');
+        return;
+      }
+      handler(...args);
+    };
+    ipcMain.on(channel, listener);
+    return [channel, listener] as const;
+  });
+
+  return {
+    frameGate,
+    invokeChannels,
+    sendChannels,
+    dispose() {
+      for (const channel of invokeChannels) ipcMain.removeHandler(channel);
+      for (const [channel, listener] of listeners) ipcMain.removeListener(channel, listener);
+    },
+  };
+}

@@ -1,0 +1,218 @@
+// Hand-written guards for everything that crosses IPC from the renderer: frames, formats, camera states, settings.
+import type {
+  CameraState,
+  CaptureFormat,
+  FrameMeta,
+  ResolutionPreset,
+  Rotation,
+  Settings,
+} from '../ipc.ts';
+
+/** A frame larger than this is not a webcam JPEG (a 4K frame at quality 0.95 is ~3 MB). */
+export const maxFrameBytes = 8 * 1024 * 1024;
+/** Twice the highest fps a user can pick: above this the renderer is broken or hostile. */
+export const maxFramesPerSecond = 120;
+/** Largest width/height we accept in frame metadata (8K is 7680). */
+const maxDimension = 16_384;
+
+const rotations: readonly Rotation[] = [0, 90, 180, 270];
+const resolutions: readonly ResolutionPreset[] = ['480p', '720p', '1080p', 'max'];
+
+export type FrameRejectReason =
+  'not-binary' | 'too-large' | 'not-jpeg' | 'bad-meta' | 'rate-limited' | 'untrusted-sender';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isIntIn(value: unknown, min: number, max: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+}
+
+function isNumberIn(value: unknown, min: number, max: number): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max;
+}
+
+/** Wraps the bytes without copying; ArrayBuffer or any Uint8Array view (Buffer included) is accepted. */
+export function asBytes(value: unknown): Uint8Array | null {
+  if (value instanceof Uint8Array) return value;
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  return null;
+}
+
+/** SOI at the start and EOI at the end: a truncated encode never reaches viewers. */
+export function isJpegBytes(bytes: Uint8Array): boolean {
+  const n = bytes.length;
+  return (
+    n >= 4 &&
+    bytes[0] === 0xff &&
+    bytes[1] === 0xd8 &&
+    bytes[n - 2] === 0xff &&
+    bytes[n - 1] === 0xd9
+  );
+}
+
+export function isFrameMeta(value: unknown): value is FrameMeta {
+  return (
+    isRecord(value) &&
+    isNumberIn(value.captureTimeMs, 0, Number.MAX_SAFE_INTEGER) &&
+    isIntIn(value.width, 1, maxDimension) &&
+    isIntIn(value.height, 1, maxDimension)
+  );
+}
+
+export function isCaptureFormat(value: unknown): value is CaptureFormat {
+  return (
+    isRecord(value) &&
+    isIntIn(value.width, 1, maxDimension) &&
+    isIntIn(value.height, 1, maxDimension) &&
+    rotations.includes(value.rotation as Rotation)
+  );
+}
+
+function isShortText(value: unknown, maxLength: number): value is string {
+  return typeof value === 'string' && value.length <= maxLength;
+}
+
+export function isCameraState(value: unknown): value is CameraState {
+  if (!isRecord(value)) return false;
+  switch (value.kind) {
+    case 'running':
+      return isShortText(value.label, 512);
+    case 'ended':
+      return true;
+    case 'error':
+      return isShortText(value.code, 64) && isShortText(value.message, 2048);
+    default:
+      return false;
+  }
+}
+
+/** http(s) URL text that is worth parsing at all (the real check is url-guards.ts). */
+export function isUrlText(value: unknown): value is string {
+  return isShortText(value, 2048) && value.length > 0;
+}
+
+/** Clipboard text: share URLs and ffmpeg/VLC command lines, never megabytes. */
+export function isClipboardText(value: unknown): value is string {
+  return isShortText(value, 8192);
+}
+
+/** URL-safe, at least 96 bits of base64url. */
+const accessKeyPattern = /^[A-Za-z0-9_-]{16,128}$/;
+// Control characters would end up drawn on frames and inside the mDNS name.
+// eslint-disable-next-line no-control-regex
+const controlCharacters = /[\u0000-\u001f\u007f]/;
+
+/** One validator per settings field: returns whether the value is acceptable for that field. */
+export const settingsFieldGuards: { readonly [K in keyof Settings]: (value: unknown) => boolean } =
+  {
+    cameraId: (v) => v === null || (isShortText(v, 512) && v.length > 0),
+    resolution: (v) => resolutions.includes(v as ResolutionPreset),
+    fps: (v) => isNumberIn(v, 5, 60),
+    jpegQuality: (v) => isNumberIn(v, 0.5, 0.95),
+    mirror: (v) => typeof v === 'boolean',
+    rotation: (v) => rotations.includes(v as Rotation),
+    overlay: (v) => typeof v === 'boolean',
+    overlayText: (v) => isShortText(v, 100) && !controlCharacters.test(v),
+    port: (v) => v === null || isIntIn(v, 1, 65_535),
+    accessKey: (v) => typeof v === 'string' && accessKeyPattern.test(v),
+    openMode: (v) => typeof v === 'boolean',
+    startOnLaunch: (v) => typeof v === 'boolean',
+    launchAtLogin: (v) => typeof v === 'boolean',
+  };
+
+const settingsKeys = Object.keys(settingsFieldGuards) as (keyof Settings)[];
+
+export function isSettingsKey(key: string): key is keyof Settings {
+  return (settingsKeys as string[]).includes(key);
+}
+
+export type PatchCheck =
+  | { readonly ok: true; readonly patch: Partial<Settings> }
+  | { readonly ok: false; readonly message: string };
+
+/** A partial settings change: a plain object, known keys only, every value valid for its field. */
+export function checkSettingsPatch(value: unknown): PatchCheck {
+  if (!isRecord(value)) return { ok: false, message: 'settings patch must be an object' };
+  const patch: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) {
+    if (!isSettingsKey(key)) return { ok: false, message: `unknown setting "${key}"` };
+    if (!settingsFieldGuards[key](field)) return { ok: false, message: `invalid value for ${key}` };
+    patch[key] = field;
+  }
+  return { ok: true, patch };
+}
+
+export interface FrameGateOptions {
+  readonly maxBytes?: number;
+  readonly maxPerSecond?: number;
+  /** Injected clock (ms) so the rate limit is testable without waiting. */
+  readonly now?: () => number;
+  /** Called on every reject (the broadcast counts them for the status). */
+  readonly onReject?: (reason: FrameRejectReason) => void;
+  /** Called once per distinct reason, so a broken renderer cannot flood the log at 30 lines/s. */
+  readonly logOnce?: (message: string) => void;
+}
+
+export interface FrameGate {
+  /** The frame as bytes (no copy) when acceptable, else null (counted, logged once per reason). */
+  accept(jpeg: unknown, meta: unknown): { bytes: Uint8Array; meta: FrameMeta } | null;
+  /** Count a reject decided elsewhere (e.g. the sender check). */
+  reject(reason: FrameRejectReason): void;
+  readonly rejected: number;
+  readonly rejectedByReason: Readonly<Partial<Record<FrameRejectReason, number>>>;
+}
+
+/** Frame validation plus a token-bucket rate limit of `maxPerSecond` (bursts up to one second's worth). */
+export function createFrameGate(options: FrameGateOptions = {}): FrameGate {
+  const maxBytes = options.maxBytes ?? maxFrameBytes;
+  const perSecond = options.maxPerSecond ?? maxFramesPerSecond;
+  const now = options.now ?? (() => performance.now());
+  const byReason: Partial<Record<FrameRejectReason, number>> = {};
+  let rejected = 0;
+  let tokens = perSecond;
+  let refilledAt = now();
+
+  function reject(reason: FrameRejectReason): null {
+    rejected += 1;
+    const seen = byReason[reason] ?? 0;
+    byReason[reason] = seen + 1;
+    if (seen === 0)
+      options.logOnce?.(
+        `frame rejected: ${reason} (further rejects of this kind are only counted)`,
+      );
+    options.onReject?.(reason);
+    return null;
+  }
+
+  function takeToken(): boolean {
+    const t = now();
+    tokens = Math.min(perSecond, tokens + ((t - refilledAt) / 1000) * perSecond);
+    refilledAt = t;
+    if (tokens < 1) return false;
+    tokens -= 1;
+    return true;
+  }
+
+  return {
+    accept(jpeg, meta) {
+      const bytes = asBytes(jpeg);
+      if (!bytes) return reject('not-binary');
+      if (bytes.length > maxBytes) return reject('too-large');
+      if (!isJpegBytes(bytes)) return reject('not-jpeg');
+      if (!isFrameMeta(meta)) return reject('bad-meta');
+      if (!takeToken()) return reject('rate-limited');
+      return { bytes, meta };
+    },
+    reject(reason) {
+      reject(reason);
+    },
+    get rejected() {
+      return rejected;
+    },
+    get rejectedByReason() {
+      return { ...byReason };
+    },
+  };
+}

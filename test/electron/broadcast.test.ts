@@ -1,0 +1,233 @@
+// electron/main/broadcast.ts against the real server on 127.0.0.1: lifecycle, status mapping, pause, restarts.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { get } from 'node:http';
+import { createServer, type Server } from 'node:net';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import type { BroadcastStatus, Settings } from '../../electron/ipc.ts';
+import { createBroadcast, mapServerStatus, startErrorOf } from '../../electron/main/broadcast.ts';
+import { defaultSettings } from '../../electron/main/settings-store.ts';
+
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const placeholder = path.resolve(import.meta.dirname, '../../server/assets/placeholder.jpg');
+
+function listen(port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      resolve(server);
+    });
+  });
+}
+const closeServer = (server: Server): Promise<void> =>
+  new Promise((resolve) => {
+    server.close(() => {
+      resolve();
+    });
+  });
+
+function harness(overrides: Partial<Settings> = {}) {
+  // Port 0 is not a user-settable value; tests use it to get a free port without races.
+  let settings: Settings = { ...defaultSettings(), port: 0, ...overrides };
+  const pushed: BroadcastStatus[] = [];
+  const events: string[] = [];
+  const broadcast = createBroadcast({
+    settings: () => settings,
+    onStatus: (status) => pushed.push(status),
+    logger: silent,
+    host: '127.0.0.1',
+    keepAwake: { start: () => events.push('awake'), stop: () => events.push('sleep') },
+    advertiser: {
+      start: (port) => events.push(`mdns:${port}`),
+      stop: () => {
+        events.push('mdns:stop');
+        return Promise.resolve();
+      },
+    },
+  });
+  return {
+    broadcast,
+    pushed,
+    events,
+    get settings() {
+      return settings;
+    },
+    set settings(next: Settings) {
+      settings = next;
+    },
+  };
+}
+
+describe('createBroadcast', () => {
+  it('start → live with key and URLs; stop → off and the port is free again', async () => {
+    const h = harness();
+    assert.equal(h.broadcast.status().state, 'off');
+    const started = await h.broadcast.start();
+    assert.ok(started.ok, JSON.stringify(started));
+    const { port, key, urls, state } = started.value;
+    assert.equal(state, 'live');
+    assert.ok(port !== null && port > 0);
+    assert.equal(key, h.settings.accessKey);
+    assert.ok(urls.length > 0 && urls.every((url) => url.includes(`key=${key}`)), urls.join(' '));
+    assert.equal(h.broadcast.isLive, true);
+    assert.deepEqual(h.events, ['awake', `mdns:${port}`]);
+    assert.ok(h.pushed.some((status) => status.state === 'starting'));
+
+    const response = await fetch(`http://127.0.0.1:${port}/status.json?key=${key}`);
+    assert.equal(response.status, 200);
+    await response.body?.cancel();
+
+    const stopped = await h.broadcast.stop();
+    assert.ok(stopped.ok);
+    assert.equal(stopped.value.state, 'off');
+    assert.deepEqual(h.events, ['awake', `mdns:${port}`, 'sleep', 'mdns:stop']);
+    await closeServer(await listen(port));
+    assert.equal(h.pushed.at(-1)?.state, 'off');
+  });
+
+  it('frames reach the server; camera loss pauses, camera back resumes; rejects are counted', async () => {
+    const h = harness();
+    await h.broadcast.start();
+    const jpeg = new Uint8Array(await readFile(placeholder));
+    h.broadcast.publishFrame(jpeg, { captureTimeMs: Date.now(), width: 640, height: 480 });
+    assert.equal(h.broadcast.status().frameBytes, jpeg.length);
+    h.broadcast.noteRejectedFrame();
+    assert.equal(h.broadcast.status().rejectedFrames, 1);
+    h.broadcast.setCameraState({ kind: 'ended' });
+    assert.equal(h.broadcast.status().state, 'paused');
+    h.broadcast.setCameraState({ kind: 'running', label: 'cam' });
+    assert.equal(h.broadcast.status().state, 'live');
+    await h.broadcast.stop();
+  });
+
+  it('a new capture size ends open streams so viewers reconnect; the same size does not', async () => {
+    const h = harness();
+    const started = await h.broadcast.start();
+    assert.ok(started.ok);
+    const { port, key } = started.value;
+    h.broadcast.setCaptureFormat({ width: 640, height: 480, rotation: 0 });
+    const ended = await new Promise<boolean>((resolve, reject) => {
+      const req = get(`http://127.0.0.1:${port}/stream.mjpg?key=${key ?? ''}`, (res) => {
+        assert.equal(res.statusCode, 200);
+        res.resume();
+        res.once('close', () => {
+          resolve(true);
+        });
+        // Same format again: nothing happens; then a real change.
+        h.broadcast.setCaptureFormat({ width: 640, height: 480, rotation: 0 });
+        setTimeout(() => {
+          if (res.closed) reject(new Error('ended on an unchanged format'));
+          h.broadcast.setCaptureFormat({ width: 640, height: 480, rotation: 90 });
+        }, 200);
+      });
+      req.on('error', reject);
+    });
+    assert.equal(ended, true);
+    await h.broadcast.stop();
+  });
+
+  it('a busy port is an error result and an error state, never a throw', async () => {
+    const blocker = await listen(0);
+    const address = blocker.address();
+    assert.ok(address !== null && typeof address === 'object');
+    const h = harness({ port: address.port });
+    try {
+      const result = await h.broadcast.start();
+      if (result.ok) assert.fail('started on a busy port');
+      assert.equal(result.code, 'port-in-use');
+      assert.match(result.message, new RegExp(String(address.port)));
+      assert.equal(h.broadcast.status().state, 'error');
+      assert.equal(h.broadcast.isLive, false);
+      assert.deepEqual(h.events, []);
+    } finally {
+      await closeServer(blocker);
+    }
+    const retried = await h.broadcast.start();
+    assert.ok(retried.ok, 'works once the port is free');
+    await h.broadcast.stop();
+    assert.equal(h.broadcast.status().error, null);
+  });
+
+  it('a new key while live restarts the server with it; open mode drops the key', async () => {
+    const h = harness();
+    await h.broadcast.start();
+    const previous = h.settings;
+    h.settings = { ...previous, accessKey: 'NewKeyNewKeyNewKey_-123' };
+    await h.broadcast.settingsChanged(previous, h.settings);
+    assert.equal(h.broadcast.status().key, 'NewKeyNewKeyNewKey_-123');
+    const keyed = h.settings;
+    h.settings = { ...keyed, openMode: true };
+    await h.broadcast.settingsChanged(keyed, h.settings);
+    const open = h.broadcast.status();
+    assert.equal(open.key, null);
+    assert.ok(open.urls.every((url) => !url.includes('key=')));
+    // A change that does not touch the server does not restart it.
+    const port = open.port;
+    await h.broadcast.settingsChanged(h.settings, { ...h.settings, fps: 10 });
+    assert.equal(h.broadcast.status().port, port);
+    await h.broadcast.stop();
+  });
+
+  it('concurrent start calls share one server; stop while off is fine', async () => {
+    const h = harness();
+    const [a, b] = await Promise.all([h.broadcast.start(), h.broadcast.start()]);
+    assert.ok(a.ok && b.ok);
+    assert.equal(a.value.port, b.value.port);
+    assert.equal(h.events.filter((event) => event === 'awake').length, 1);
+    await h.broadcast.stop();
+    assert.ok((await h.broadcast.stop()).ok);
+  });
+});
+
+describe('pure mapping', () => {
+  it('maps server status to the contract, adding main-side rejects', () => {
+    const status = mapServerStatus(
+      { urls: ['http://192.168.1.2:8080/?key=k'], port: 8080, key: 'k' },
+      {
+        state: 'waiting',
+        sourceFps: 29.5,
+        frame: { width: 1280, height: 720, bytes: 90_000 },
+        uptimeMs: 1000,
+        rejectedFrames: 2,
+        bytesPerSecondOut: 1_250_000,
+        viewerCount: 1,
+        viewers: [
+          {
+            id: 1,
+            address: '192.168.1.3',
+            userAgent: 'VLC',
+            fps: 30,
+            bytesSent: 10,
+            framesSent: 1,
+            skippedFrames: 0,
+            isSlow: false,
+            connectedAtMs: 5,
+          },
+        ],
+      },
+      { cameraPaused: false, rejectedFrames: 3, warning: null },
+    );
+    assert.equal(status.state, 'live');
+    assert.equal(status.outMbps, 10);
+    assert.equal(status.rejectedFrames, 5);
+    assert.equal(status.frameBytes, 90_000);
+    assert.equal(status.viewers[0]?.userAgent, 'VLC');
+    const [viewer] = status.viewers;
+    assert.ok(viewer);
+    assert.equal('framesSent' in viewer, false);
+  });
+
+  it('classifies start errors', () => {
+    assert.equal(
+      startErrorOf(Object.assign(new Error('x'), { code: 'EADDRINUSE' }), 80).code,
+      'port-in-use',
+    );
+    assert.equal(
+      startErrorOf(new Error('Port 9 is already in use on 0.0.0.0'), 9).code,
+      'port-in-use',
+    );
+    assert.equal(startErrorOf(new Error('EACCES'), 80).code, 'listen-failed');
+  });
+});

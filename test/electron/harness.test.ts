@@ -1,0 +1,505 @@
+// Harness: real preload bundle + real renderer bundle (fake camera) + real main-process IPC handlers,
+// broadcast and settings store + real server. Only Electron's IPC transport and BrowserWindow are substituted.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { Channels, type BroadcastStatus, type LanCamApi, type Result } from '../../electron/ipc.ts';
+import { createBroadcast, type Broadcast } from '../../electron/main/broadcast.ts';
+import {
+  registerIpcHandlers,
+  type IpcEventLike,
+  type RegisteredIpc,
+} from '../../electron/main/ipc-handlers.ts';
+import { openSettingsStore, type SettingsStore } from '../../electron/main/settings-store.ts';
+import { isSafeExternalUrl, localViewerUrl } from '../../electron/main/url-guards.ts';
+import { hasChromium, launchChromium } from '../helpers/chromium.ts';
+import { InProcessIpcMain } from './in-process-ipc.ts';
+import { bindingNames, fromWire, preloadInitScript } from './preload-stand-in.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const rendererDir = path.join(root, 'out/renderer');
+const preloadFile = path.join(root, 'out/preload/broadcaster.cjs');
+const isBuilt = existsSync(preloadFile) && existsSync(path.join(rendererDir, 'broadcaster.html'));
+const skip = !isBuilt
+  ? 'out/ is not built: run `npm run build` (npm test does it first)'
+  : !hasChromium()
+    ? 'no Chromium at /usr/bin/chromium (set CHROMIUM)'
+    : false;
+
+const apiNames: readonly (keyof LanCamApi)[] = [
+  'sendFrame',
+  'reportCaptureFormat',
+  'reportCameraState',
+  'start',
+  'stop',
+  'getStatus',
+  'onStatus',
+  'getSettings',
+  'updateSettings',
+  'regenerateKey',
+  'openPreview',
+  'openExternal',
+  'copyText',
+];
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json',
+};
+
+/** Stands in for app://bundle: out/renderer over http://127.0.0.1 (a secure context, as app:// is). */
+function serveRenderer(): Promise<{ server: HttpServer; origin: string }> {
+  const server = createHttpServer((req, res) => {
+    const name = path.posix.normalize(new URL(req.url ?? '/', 'http://x').pathname).slice(1);
+    const file = path.join(rendererDir, name);
+    if (!file.startsWith(rendererDir + path.sep)) {
+      res.writeHead(403).end();
+      return;
+    }
+    readFile(file).then(
+      (body) => {
+        res.writeHead(200, {
+          'Content-Type': contentTypes[path.extname(file)] ?? 'application/octet-stream',
+        });
+        res.end(body);
+      },
+      () => {
+        res
+          .writeHead(404, { 'Content-Type': 'text/html' })
+          .end('<!doctype html><title>Not found</title>');
+      },
+    );
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      if (address === null || typeof address === 'string') throw new Error('no port');
+      resolve({ server, origin: `http://127.0.0.1:${address.port}` });
+    });
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => {
+        if (address === null || typeof address === 'string') reject(new Error('no port'));
+        else resolve(address.port);
+      });
+    });
+  });
+}
+
+/** Resolves when something can listen on the port again (the wildcard address, as the server binds). */
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createNetServer();
+    probe.once('error', () => {
+      resolve(false);
+    });
+    probe.listen(port, '127.0.0.1', () => {
+      probe.close(() => {
+        resolve(true);
+      });
+    });
+  });
+}
+
+/** The page's global, typed for page.evaluate callbacks (the test tsconfig has no renderer globals). */
+interface ControlWindow {
+  readonly lancam: LanCamApi;
+}
+
+/** What the listener test keeps in the page. */
+interface Probe {
+  counts: [number, number];
+  arity: number[];
+  stopFirst: (() => void) | null;
+}
+
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | false | null | undefined> | T | false | null | undefined,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** ffmpeg pulls the stream like any LAN client and hashes each decoded frame: one framemd5 line per frame. */
+function decodeFrames(
+  url: string,
+  frames: number,
+): Promise<{ code: number | null; lines: string[]; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const ffmpeg = spawn(
+      'ffmpeg',
+      [
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-i',
+        url,
+        '-frames:v',
+        String(frames),
+        '-f',
+        'framemd5',
+        '-',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    ffmpeg.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    ffmpeg.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => ffmpeg.kill('SIGKILL'), 60_000);
+    ffmpeg.on('error', reject);
+    ffmpeg.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({
+        code,
+        lines: stdout.split('\n').filter((line) => line !== '' && !line.startsWith('#')),
+        stderr,
+      });
+    });
+  });
+}
+
+describe('Electron wiring harness (no Electron runtime needed)', { skip }, () => {
+  let userData: string;
+  let settings: SettingsStore;
+  let broadcast: Broadcast;
+  let ipcMain: InProcessIpcMain;
+  let registered: RegisteredIpc;
+  let renderer: { server: HttpServer; origin: string };
+  let browser: Browser;
+  let page: Page;
+  let port: number;
+  const logs: string[] = [];
+  const externalOpened: string[] = [];
+  const copied: string[] = [];
+  const previews: Page[] = [];
+  let maxPushedViewers = 0;
+  /** Gives a page the preload and the IPC transport, as Electron does for a window with our preload. */
+  let attachBridge: (target: Page) => Promise<void>;
+  // Stands in for the control window's webContents: the identity the sender check compares against.
+  const controlContents = { id: 'control-window' };
+
+  before(async () => {
+    userData = await mkdtemp(path.join(tmpdir(), 'lancam-harness-'));
+    settings = await openSettingsStore(userData, (line) => logs.push(line));
+    port = await freePort();
+    await settings.update({ port });
+    renderer = await serveRenderer();
+    browser = await launchChromium({ fakeCamera: true });
+    page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+
+    // main → renderer pushes, in order, to the one known window (webContents.send in the real app).
+    let pushes = Promise.resolve();
+    const pushStatus = (status: BroadcastStatus): void => {
+      maxPushedViewers = Math.max(maxPushedViewers, status.viewerCount);
+      pushes = pushes
+        .then(() =>
+          page.evaluate(
+            ([channel, value]) => {
+              (
+                window as unknown as { __lancamHarnessEmit: (c: string, a: unknown[]) => void }
+              ).__lancamHarnessEmit(channel, [value]);
+            },
+            [Channels.status, status] as const,
+          ),
+        )
+        .catch(() => undefined);
+    };
+    broadcast = createBroadcast({
+      settings: () => settings.get(),
+      onStatus: pushStatus,
+      logger: {
+        info: () => undefined,
+        warn: (line) => logs.push(line),
+        error: (line) => logs.push(line),
+      },
+      // Loopback only: tests never expose a port to the network; the share URL is then 127.0.0.1.
+      host: '127.0.0.1',
+    });
+    ipcMain = new InProcessIpcMain();
+    registered = registerIpcHandlers(ipcMain, {
+      broadcast,
+      settings,
+      // The page's real origin stands in for app://bundle (Chromium cannot host our custom scheme here).
+      trustedOrigin: renderer.origin,
+      isControlWindow: (sender) => sender === controlContents,
+      // BrowserWindow substitute: a second page with no preload, at exactly the URL main would load.
+      openPreview: async () => {
+        const { port: livePort, key } = broadcast.status();
+        if (livePort === null) return { ok: false, code: 'not-running', message: 'not live' };
+        const preview = await browser.newPage();
+        previews.push(preview);
+        await preview.goto(localViewerUrl(livePort, key));
+        return { ok: true, value: null };
+      },
+      openExternal: (url) => {
+        if (!isSafeExternalUrl(url)) {
+          return Promise.resolve({ ok: false, code: 'invalid-url', message: 'refused' });
+        }
+        externalOpened.push(url);
+        return Promise.resolve({ ok: true, value: null });
+      },
+      copyText: (text) => copied.push(text),
+      log: (line) => logs.push(line),
+    });
+
+    const eventFrom = (
+      frame: { url(): string; parentFrame(): unknown },
+      fromPage: Page,
+    ): IpcEventLike => ({
+      sender: fromPage === page ? controlContents : { id: 'other' },
+      senderFrame: { url: frame.url(), parent: frame.parentFrame() },
+    });
+    const preloadSource = await readFile(preloadFile, 'utf8');
+    attachBridge = async (target) => {
+      await target.exposeBinding(bindingNames.send, (source, channel: string, args: unknown[]) => {
+        ipcMain.send(eventFrom(source.frame, source.page), channel, ...fromWire(args));
+      });
+      await target.exposeBinding(bindingNames.invoke, (source, channel: string, args: unknown[]) =>
+        ipcMain.invoke(eventFrom(source.frame, source.page), channel, ...fromWire(args)),
+      );
+      await target.addInitScript(preloadInitScript(preloadSource));
+    };
+    await attachBridge(page);
+    page.on('pageerror', (error) => logs.push(`pageerror: ${error.message}`));
+    await page.goto(`${renderer.origin}/broadcaster.html`);
+  });
+
+  after(async () => {
+    for (const preview of previews) await preview.close().catch(() => undefined);
+    await browser.close();
+    registered.dispose();
+    await broadcast.stop();
+    await new Promise((resolve) => renderer.server.close(resolve));
+    await rm(userData, { recursive: true, force: true });
+  });
+
+  it('the preload exposes exactly the LanCamApi functions as window.lancam', async () => {
+    const exposed = await page.evaluate(() => {
+      const api = (window as unknown as { lancam?: Record<string, unknown> }).lancam;
+      return api ? Object.entries(api).map(([name, value]) => [name, typeof value]) : null;
+    });
+    assert.ok(exposed, 'window.lancam exists');
+    assert.deepEqual(exposed.map(([name]) => name).sort(), [...apiNames].sort());
+    assert.ok(exposed.every(([, type]) => type === 'function'));
+  });
+
+  it('Start in the page → ffmpeg decodes the stream from the share URL with the key', async (t) => {
+    await page.getByRole('button', { name: 'Start broadcast' }).click();
+    const live = await until(
+      'the broadcast to go live',
+      () => broadcast.status().state === 'live' && broadcast.status(),
+    );
+    assert.equal(live.port, port);
+    const shareUrl = await until('a share URL', () => live.urls[0]);
+    assert.ok(shareUrl.includes(`key=${settings.get().accessKey}`), shareUrl);
+    // The page learns the same through the bridge.
+    await until('the page to show Stop', () =>
+      page.getByRole('button', { name: 'Stop broadcast' }).isVisible(),
+    );
+
+    const streamUrl = new URL('stream.mjpg', shareUrl);
+    streamUrl.search = new URL(shareUrl).search;
+    const decodeStarted = performance.now();
+    const decoded = await decodeFrames(streamUrl.href, 30);
+    const decodeMs = performance.now() - decodeStarted;
+    assert.equal(decoded.code, 0, decoded.stderr);
+    t.diagnostic(`ffmpeg decoded ${decoded.lines.length} frames in ${Math.round(decodeMs)} ms`);
+    // The viewer count reached the page through status pushes, so it left its 1 fps idle mode: 30 frames
+    // at idle would take 30 s (the bound is loose on purpose; the bench measures rates).
+    assert.ok(maxPushedViewers >= 1, 'a status push carried the viewer');
+    assert.ok(decodeMs < 25_000, `decoding took ${Math.round(decodeMs)} ms`);
+    assert.ok(decoded.lines.length >= 30, `${decoded.lines.length} frames decoded`);
+    const distinct = new Set(decoded.lines.map((line) => line.split(',').at(-1)));
+    assert.ok(
+      distinct.size > 1,
+      'the frames change: they come from the camera, not one repeated picture',
+    );
+
+    // For a person to look at: the control window, live, driven only through the bridge.
+    await page.screenshot({ path: path.join(root, 'test-results/electron-harness-live.png') });
+    const status = broadcast.status();
+    assert.ok(status.frameBytes > 0);
+    assert.equal(status.rejectedFrames, 0, 'every frame the renderer sent passed validation');
+    assert.ok((ipcMain.calls.get(Channels.frame) ?? 0) >= 30);
+  });
+
+  it('a malformed frame sent through the bridge is rejected and counted', async () => {
+    const before = await page.evaluate(() =>
+      (window as unknown as ControlWindow).lancam.getStatus(),
+    );
+    await page.evaluate(() => {
+      (window as unknown as ControlWindow).lancam.sendFrame(new Uint8Array([1, 2, 3, 4]).buffer, {
+        captureTimeMs: Date.now(),
+        width: 2,
+        height: 2,
+      });
+    });
+    const after = await until('the reject to be counted', async () => {
+      const status = await page.evaluate(() =>
+        (window as unknown as ControlWindow).lancam.getStatus(),
+      );
+      return status.rejectedFrames > before.rejectedFrames && status;
+    });
+    assert.equal(after.rejectedFrames, before.rejectedFrames + 1);
+    assert.equal(registered.frameGate.rejectedByReason['not-jpeg'], 1);
+    assert.ok(logs.some((line) => line.includes('frame rejected: not-jpeg')));
+    assert.equal(broadcast.status().state, 'live', 'nothing crashed');
+  });
+
+  it('status listeners receive the status only (no event) and stop after unsubscribing', async () => {
+    // No function literals stored in variables inside evaluate(): the test loader would wrap them in a
+    // helper (__name) that the page does not have.
+    await page.evaluate(() => {
+      const api = (window as unknown as ControlWindow).lancam;
+      const probe: Probe = { counts: [0, 0], arity: [], stopFirst: null };
+      probe.stopFirst = api.onStatus((...args: unknown[]) => {
+        probe.counts[0]++;
+        probe.arity.push(args.length);
+      });
+      api.onStatus(() => {
+        probe.counts[1]++;
+      });
+      Reflect.set(window, '__probe', probe);
+    });
+    const read = (): Promise<Probe> => page.evaluate(() => Reflect.get(window, '__probe') as Probe);
+    await until('a status push', async () => (await read()).counts[0] > 0);
+    const atStop = await page.evaluate(() => {
+      const probe = Reflect.get(window, '__probe') as Probe;
+      probe.stopFirst?.();
+      return probe.counts[0];
+    });
+    const baseline = (await read()).counts[1];
+    // The server reports once a second while live: two more pushes reach the other listener only.
+    await until('two more pushes', async () => (await read()).counts[1] >= baseline + 2, 15_000);
+    const probe = await read();
+    assert.equal(probe.counts[0], atStop, 'the unsubscribed listener heard nothing more');
+    assert.ok(
+      probe.arity.every((n) => n === 1),
+      `listener arities ${probe.arity.join(',')}`,
+    );
+  });
+
+  it('another window with the same bridge is refused: no data, frames counted as untrusted', async () => {
+    const intruder = await browser.newPage();
+    try {
+      await attachBridge(intruder);
+      // Same origin, top frame: only the window check can refuse it.
+      await intruder.goto(`${renderer.origin}/not-the-control-window.html`);
+      const answer = await intruder.evaluate(() =>
+        (window as unknown as ControlWindow).lancam.getSettings().then(
+          () => 'answered',
+          (error: unknown) => String(error),
+        ),
+      );
+      assert.match(answer, /untrusted sender/);
+      await intruder.evaluate(() => {
+        const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 0, 0xff, 0xd9]);
+        (window as unknown as ControlWindow).lancam.sendFrame(jpeg.buffer, {
+          captureTimeMs: Date.now(),
+          width: 1,
+          height: 1,
+        });
+      });
+      await until('the refused frame to be counted', () =>
+        registered.frameGate.rejectedByReason['untrusted-sender'] === 1 ? true : false,
+      );
+      assert.ok(logs.some((line) => line.includes('refused sender (not the control window)')));
+    } finally {
+      await intruder.close();
+    }
+  });
+
+  it('the remaining calls reach main with typed results; the preview window has no bridge', async () => {
+    const results = await page.evaluate(async () => {
+      const api = (window as unknown as ControlWindow).lancam;
+      return {
+        copy: await api.copyText('ffplay "http://example/stream.mjpg"'),
+        open: await api.openExternal('https://example.com/help'),
+        refused: await api.openExternal('file:///etc/passwd'),
+        settings: await api.updateSettings({ overlayText: 'Harness' }),
+        invalid: await api.updateSettings({ fps: 1000 }),
+        preview: await api.openPreview(),
+      };
+    });
+    assert.deepEqual(results.copy, { ok: true, value: null });
+    assert.deepEqual(results.open, { ok: true, value: null });
+    assert.equal(results.refused.ok, false);
+    assert.equal(results.settings.ok && results.settings.value.overlayText, 'Harness');
+    assert.equal(settings.get().overlayText, 'Harness');
+    assert.equal(!results.invalid.ok && results.invalid.code, 'invalid-argument');
+    assert.deepEqual(results.preview, { ok: true, value: null });
+    assert.deepEqual(copied, ['ffplay "http://example/stream.mjpg"']);
+    assert.deepEqual(externalOpened, ['https://example.com/help']);
+
+    const preview = previews[0];
+    assert.ok(preview);
+    assert.equal(preview.url(), localViewerUrl(port, settings.get().accessKey));
+    assert.equal(
+      await preview.evaluate(() => 'lancam' in window),
+      false,
+      'no preload in the preview window',
+    );
+    await preview.close();
+  });
+
+  it('Stop in the page frees the port; a new key can be made while off', async () => {
+    await page.getByRole('button', { name: 'Stop broadcast' }).click();
+    await until('the broadcast to stop', () => broadcast.status().state === 'off');
+    await until('the port to be free', () => canListen(port), 10_000);
+    const keyBefore = settings.get().accessKey;
+    const result: Result<unknown> = await page.evaluate(() =>
+      (window as unknown as ControlWindow).lancam.regenerateKey(),
+    );
+    assert.equal(result.ok, true);
+    assert.notEqual(settings.get().accessKey, keyBefore);
+  });
+
+  it('every channel of ipc.ts is handled by main and used by the preload', async () => {
+    const all = Object.values(Channels).sort();
+    const usedByPreload = (
+      await page.evaluate(
+        () => (window as unknown as { __lancamHarnessChannels: string[] }).__lancamHarnessChannels,
+      )
+    ).sort();
+    assert.deepEqual(usedByPreload, all, 'preload touched every channel (status via on)');
+    const handledByMain = [...ipcMain.handlers.keys(), ...ipcMain.listeners.keys()].sort();
+    assert.deepEqual(
+      handledByMain,
+      all.filter((channel) => channel !== Channels.status),
+    );
+    for (const channel of handledByMain) {
+      assert.ok(
+        (ipcMain.calls.get(channel) ?? 0) > 0,
+        `${channel} carried at least one real message`,
+      );
+    }
+    assert.deepEqual(
+      logs.filter((line) => line.startsWith('pageerror')),
+      [],
+    );
+  });
+});

@@ -1,0 +1,224 @@
+// Sender checks, payload guards and channel coverage of electron/main/ipc-handlers.ts over a recording transport.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Channels, type BroadcastStatus, type Result, type Settings } from '../../electron/ipc.ts';
+import { offStatus, type Broadcast } from '../../electron/main/broadcast.ts';
+import {
+  registerIpcHandlers,
+  senderProblem,
+  type IpcEventLike,
+} from '../../electron/main/ipc-handlers.ts';
+import { openSettingsStore, type SettingsStore } from '../../electron/main/settings-store.ts';
+import { InProcessIpcMain } from './in-process-ipc.ts';
+
+/** Records what the handlers ask of the broadcast (its real behaviour is covered by broadcast.test.ts). */
+function recordingBroadcast() {
+  const calls: string[] = [];
+  const frames: Uint8Array[] = [];
+  let rejected = 0;
+  const status = (): BroadcastStatus => offStatus(rejected, null);
+  const broadcast: Broadcast = {
+    start: () => {
+      calls.push('start');
+      return Promise.resolve({ ok: true, value: status() });
+    },
+    stop: () => {
+      calls.push('stop');
+      return Promise.resolve({ ok: true, value: status() });
+    },
+    status,
+    isLive: false,
+    publishFrame: (jpeg) => frames.push(jpeg),
+    noteRejectedFrame: () => {
+      rejected++;
+    },
+    setCameraState: (state) => calls.push(`camera:${state.kind}`),
+    setCaptureFormat: (format) => calls.push(`format:${format.width}x${format.height}`),
+    settingsChanged: (previous: Settings, next: Settings) => {
+      calls.push(`settings:${previous.accessKey === next.accessKey ? 'same-key' : 'new-key'}`);
+      return Promise.resolve();
+    },
+  };
+  return { broadcast, calls, frames };
+}
+
+const controlContents = { id: 1 };
+const otherContents = { id: 2 };
+const trusted: IpcEventLike = {
+  sender: controlContents,
+  senderFrame: { url: 'app://bundle/broadcaster.html', parent: null },
+};
+const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 0, 0xff, 0xd9]);
+const meta = { captureTimeMs: Date.now(), width: 2, height: 2 };
+
+let folder: string;
+let settings: SettingsStore;
+before(async () => {
+  folder = await mkdtemp(path.join(tmpdir(), 'lancam-ipc-'));
+  settings = await openSettingsStore(folder);
+});
+after(async () => {
+  await rm(folder, { recursive: true, force: true });
+});
+
+function setup() {
+  const ipcMain = new InProcessIpcMain();
+  const recorded = recordingBroadcast();
+  const logs: string[] = [];
+  const opened: string[] = [];
+  const copied: string[] = [];
+  const registered = registerIpcHandlers(ipcMain, {
+    broadcast: recorded.broadcast,
+    settings,
+    isControlWindow: (sender) => sender === controlContents,
+    openPreview: () => Promise.resolve({ ok: true, value: null }),
+    openExternal: (url) => {
+      opened.push(url);
+      return Promise.resolve({ ok: true, value: null });
+    },
+    copyText: (text) => copied.push(text),
+    log: (line) => logs.push(line),
+  });
+  return { ipcMain, registered, logs, opened, copied, ...recorded };
+}
+
+describe('channel coverage', () => {
+  it('handles every renderer→main channel of ipc.ts exactly once; status is the only push', () => {
+    const { ipcMain, registered } = setup();
+    const handled = [...ipcMain.handlers.keys(), ...ipcMain.listeners.keys()].sort();
+    const all = Object.values(Channels)
+      .filter((channel) => channel !== Channels.status)
+      .sort();
+    assert.deepEqual(handled, all);
+    assert.deepEqual([...registered.invokeChannels, ...registered.sendChannels].sort(), all);
+  });
+
+  it('dispose unregisters everything', () => {
+    const { ipcMain, registered } = setup();
+    registered.dispose();
+    assert.equal(ipcMain.handlers.size, 0);
+    for (const set of ipcMain.listeners.values()) assert.equal(set.size, 0);
+  });
+});
+
+describe('sender checks', () => {
+  const untrusted: [string, IpcEventLike][] = [
+    [
+      'a subframe',
+      { sender: controlContents, senderFrame: { url: 'app://bundle/x.html', parent: {} } },
+    ],
+    [
+      'another origin',
+      { sender: controlContents, senderFrame: { url: 'http://127.0.0.1:8080/', parent: null } },
+    ],
+    [
+      'another window',
+      {
+        sender: otherContents,
+        senderFrame: { url: 'app://bundle/broadcaster.html', parent: null },
+      },
+    ],
+    ['a destroyed frame', { sender: controlContents, senderFrame: null }],
+  ];
+
+  it('the policy names each problem', () => {
+    const policy = { isControlWindow: (sender: unknown) => sender === controlContents };
+    assert.equal(senderProblem(trusted, policy), null);
+    assert.deepEqual(
+      untrusted.map(([, event]) => senderProblem(event, policy)),
+      [
+        'not the top frame',
+        'origin of http://127.0.0.1:8080/',
+        'not the control window',
+        'sender frame is gone',
+      ],
+    );
+  });
+
+  it('invokes from untrusted senders are refused without reaching the broadcast', async () => {
+    const { ipcMain, calls, logs } = setup();
+    for (const [name, event] of untrusted) {
+      await assert.rejects(ipcMain.invoke(event, Channels.start), /untrusted sender/, name);
+      await assert.rejects(ipcMain.invoke(event, Channels.getSettings), /untrusted sender/, name);
+    }
+    assert.deepEqual(calls, []);
+    assert.equal(logs.length, 8, 'one log line per channel and reason');
+    await ipcMain.invoke(trusted, Channels.start);
+    assert.deepEqual(calls, ['start']);
+  });
+
+  it('frames from untrusted senders are dropped and counted', () => {
+    const { ipcMain, registered, frames } = setup();
+    for (const [, event] of untrusted) ipcMain.send(event, Channels.frame, jpeg, meta);
+    ipcMain.send(untrusted[0]![1], Channels.cameraState, { kind: 'ended' });
+    assert.equal(frames.length, 0);
+    assert.equal(registered.frameGate.rejectedByReason['untrusted-sender'], 4);
+    ipcMain.send(trusted, Channels.frame, jpeg, meta);
+    assert.equal(frames.length, 1);
+  });
+});
+
+describe('payload guards', () => {
+  it('frames: malformed ones are rejected, counted in the status and logged once per reason', () => {
+    const { ipcMain, registered, frames, broadcast, logs } = setup();
+    ipcMain.send(trusted, Channels.frame, jpeg.buffer, meta);
+    ipcMain.send(trusted, Channels.frame, new Uint8Array([1, 2, 3]), meta);
+    ipcMain.send(trusted, Channels.frame, new Uint8Array([1, 2, 3]), meta);
+    ipcMain.send(trusted, Channels.frame, 'jpeg', meta);
+    ipcMain.send(trusted, Channels.frame, jpeg, { width: -1 });
+    assert.equal(frames.length, 1);
+    assert.equal(registered.frameGate.rejected, 4);
+    assert.equal(broadcast.status().rejectedFrames, 4);
+    assert.equal(logs.filter((line) => line.includes('frame rejected')).length, 3);
+  });
+
+  it('format and camera-state messages are validated before the broadcast sees them', () => {
+    const { ipcMain, calls } = setup();
+    ipcMain.send(trusted, Channels.captureFormat, { width: 1280, height: 720, rotation: 0 });
+    ipcMain.send(trusted, Channels.captureFormat, { width: 1280, height: 720, rotation: 33 });
+    ipcMain.send(trusted, Channels.cameraState, { kind: 'ended' });
+    ipcMain.send(trusted, Channels.cameraState, { kind: 'gone' });
+    assert.deepEqual(calls, ['format:1280x720', 'camera:ended']);
+  });
+
+  it('settings: a bad patch is refused as data, a good one is saved and handed to the broadcast', async () => {
+    const { ipcMain, calls } = setup();
+    const bad = (await ipcMain.invoke(trusted, Channels.updateSettings, {
+      fps: 'fast',
+    })) as Result<Settings>;
+    if (bad.ok) assert.fail('an fps of "fast" was accepted');
+    assert.equal(bad.code, 'invalid-argument');
+    const good = (await ipcMain.invoke(trusted, Channels.updateSettings, {
+      fps: 24,
+    })) as Result<Settings>;
+    assert.equal(good.ok && good.value.fps, 24);
+    assert.equal(settings.get().fps, 24);
+    const before = settings.get().accessKey;
+    const regenerated = (await ipcMain.invoke(trusted, Channels.regenerateKey)) as Result<Settings>;
+    assert.ok(regenerated.ok);
+    assert.notEqual(regenerated.value.accessKey, before);
+    assert.deepEqual(calls, ['settings:same-key', 'settings:new-key']);
+  });
+
+  it('open-external and copy-text validate their argument', async () => {
+    const { ipcMain, opened, copied } = setup();
+    const notUrl = (await ipcMain.invoke(trusted, Channels.openExternal, 42)) as Result<null>;
+    assert.equal(notUrl.ok, false);
+    await ipcMain.invoke(trusted, Channels.openExternal, 'http://192.168.1.2:8080/');
+    assert.deepEqual(opened, ['http://192.168.1.2:8080/']);
+    const tooLong = (await ipcMain.invoke(
+      trusted,
+      Channels.copyText,
+      'x'.repeat(10_000),
+    )) as Result<null>;
+    assert.equal(tooLong.ok, false);
+    assert.deepEqual(await ipcMain.invoke(trusted, Channels.copyText, 'ffplay http://x/'), {
+      ok: true,
+      value: null,
+    });
+    assert.deepEqual(copied, ['ffplay http://x/']);
+  });
+});

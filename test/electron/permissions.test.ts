@@ -1,0 +1,110 @@
+// The permission policy of electron/main/permissions.ts: camera for our window and origin only.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { WebContents } from 'electron';
+import {
+  createPermissionPolicy,
+  decidePermission,
+  type PermissionQuery,
+} from '../../electron/main/permissions.ts';
+
+const camera: PermissionQuery = {
+  permission: 'media',
+  requestingUrl: 'app://bundle/broadcaster.html',
+  mediaTypes: ['video'],
+  isMainFrame: true,
+  isTrustedWebContents: true,
+};
+
+describe('decidePermission', () => {
+  it('allows video for the control window on app://bundle', () => {
+    assert.equal(decidePermission(camera).allow, true);
+    // Windows has been seen sending an empty list for a video-only request.
+    assert.equal(decidePermission({ ...camera, mediaTypes: [] }).allow, true);
+  });
+
+  it('denies audio, other windows, subframes and other origins', () => {
+    const denied: PermissionQuery[] = [
+      { ...camera, mediaTypes: ['audio'] },
+      { ...camera, mediaTypes: ['video', 'audio'] },
+      { ...camera, isTrustedWebContents: false },
+      { ...camera, isMainFrame: false },
+      { ...camera, requestingUrl: 'http://127.0.0.1:8080/' },
+      { ...camera, requestingUrl: 'app://other/broadcaster.html' },
+      { ...camera, requestingUrl: undefined },
+    ];
+    for (const query of denied)
+      assert.equal(decidePermission(query).allow, false, JSON.stringify(query));
+  });
+
+  it('denies every other permission, even for our own page', () => {
+    for (const permission of [
+      'geolocation',
+      'notifications',
+      'clipboard-read',
+      'display-capture',
+      'midi',
+      'hid',
+      'openExternal',
+      'fullscreen',
+    ]) {
+      const decision = decidePermission({ ...camera, permission });
+      assert.equal(decision.allow, false, permission);
+      assert.match(decision.reason, /never granted/);
+    }
+  });
+});
+
+describe('createPermissionPolicy handlers', () => {
+  // Plain objects stand in for webContents identities: the policy only compares them.
+  const ours = { id: 1 } as unknown as WebContents;
+  const theirs = { id: 2 } as unknown as WebContents;
+  const denials: string[] = [];
+  const policy = createPermissionPolicy({
+    isTrustedWebContents: (contents) => contents === ours,
+    onDeny: (query, reason) => denials.push(`${query.permission}: ${reason}`),
+  });
+
+  it('request handler answers through the callback', () => {
+    const answers: boolean[] = [];
+    const details = {
+      requestingUrl: 'app://bundle/broadcaster.html',
+      isMainFrame: true,
+      mediaTypes: ['video' as const],
+    };
+    policy.requestHandler(ours, 'media', (granted) => answers.push(granted), details);
+    policy.requestHandler(theirs, 'media', (granted) => answers.push(granted), details);
+    policy.requestHandler(ours, 'geolocation', (granted) => answers.push(granted), {
+      requestingUrl: details.requestingUrl,
+      isMainFrame: true,
+    });
+    assert.deepEqual(answers, [true, false, false]);
+  });
+
+  it('check handler: null webContents and audio are denied', () => {
+    const details = {
+      requestingUrl: 'app://bundle/broadcaster.html',
+      isMainFrame: true,
+      mediaType: 'video' as const,
+    };
+    assert.equal(policy.checkHandler(ours, 'media', 'app://bundle', details), true);
+    assert.equal(policy.checkHandler(null, 'media', 'app://bundle', details), false);
+    assert.equal(
+      policy.checkHandler(ours, 'media', 'app://bundle', { ...details, mediaType: 'audio' }),
+      false,
+    );
+    assert.equal(
+      policy.checkHandler(ours, 'media', 'app://bundle', { isMainFrame: true, mediaType: 'video' }),
+      true,
+      'falls back to requestingOrigin',
+    );
+  });
+
+  it('device handler denies everything and denials are reported', () => {
+    assert.equal(
+      policy.deviceHandler({ deviceType: 'usb', origin: 'app://bundle', device: {} as never }),
+      false,
+    );
+    assert.ok(denials.length >= 4);
+  });
+});

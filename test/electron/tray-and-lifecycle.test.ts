@@ -1,0 +1,30 @@
+// Pure rules of the tray (electron/main/tray-label.ts) and of closing/quitting (electron/main/lifecycle.ts).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { offStatus } from '../../electron/main/broadcast.ts';
+import { closeAction } from '../../electron/main/lifecycle.ts';
+import { trayLabel } from '../../electron/main/tray-label.ts';
+
+describe('trayLabel', () => {
+  it('says live/off and counts viewers', () => {
+    const live = { ...offStatus(0, null), state: 'live' as const, viewerCount: 2 };
+    assert.deepEqual(trayLabel(live), {
+      isOn: true,
+      headline: 'Live — 2 viewers',
+      tooltip: 'LanCam: live, 2 viewers',
+      title: '● 2',
+    });
+    assert.equal(trayLabel({ ...live, viewerCount: 1 }).headline, 'Live — 1 viewer');
+    assert.equal(trayLabel(offStatus(0, null)).isOn, false);
+    const failed = offStatus(0, { code: 'port-in-use', message: 'Port 8080 is in use' });
+    assert.equal(trayLabel(failed).headline, 'Off — Port 8080 is in use');
+  });
+});
+
+describe('closeAction', () => {
+  it('hides to the tray only while live and not quitting', () => {
+    assert.equal(closeAction({ isQuitting: false, isLive: true }), 'hide');
+    assert.equal(closeAction({ isQuitting: false, isLive: false }), 'close');
+    assert.equal(closeAction({ isQuitting: true, isLive: true }), 'close');
+  });
+});

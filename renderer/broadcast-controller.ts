@@ -6,26 +6,14 @@ import { listCameras, watchCameras, type CameraDevice } from './camera-devices.t
 import { cameraEndedProblem, describeCameraError, type Platform } from './camera-errors.ts';
 import { CameraCapture, CaptureCancelledError } from './capture.ts';
 import { CaptureStats } from './capture-stats.ts';
+import { offStatus } from './initial-status.ts';
 import { clampFps, clampQuality } from './settings-limits.ts';
 import type { EncodeOptions } from './shared/worker-protocol.ts';
+import { NetworkForm } from './ui/network-form.ts';
 import { SettingsForm } from './ui/settings-form.ts';
 import { SharePanel } from './ui/share-panel.ts';
 import { StatsPanel } from './ui/stats-panel.ts';
 import { StatusView } from './ui/status-view.ts';
-
-const offStatus: BroadcastStatus = {
-  state: 'off',
-  urls: [],
-  port: null,
-  key: null,
-  viewerCount: 0,
-  viewers: [],
-  sourceFps: 0,
-  frameBytes: 0,
-  outMbps: 0,
-  rejectedFrames: 0,
-  error: null,
-};
 
 export class BroadcastController {
   readonly #api: LanCamApi;
@@ -34,6 +22,7 @@ export class BroadcastController {
   readonly #share: SharePanel;
   readonly #stats = new StatsPanel();
   readonly #form: SettingsForm;
+  readonly #network: NetworkForm;
   readonly #captureStats = new CaptureStats();
   readonly #capture: CameraCapture;
   #settings: Settings | null = null;
@@ -57,7 +46,14 @@ export class BroadcastController {
       copy: async (text) => (await this.#api.copyText(text)).ok,
       regenerateKey: () => void this.#regenerateKey(),
     });
-    this.#form = new SettingsForm((patch) => void this.#changeSettings(patch));
+    this.#form = new SettingsForm((patch) => {
+      void this.#changeSettings(patch).then((reason) => {
+        if (reason === null) return;
+        this.#notice = `Setting not saved: ${reason}`;
+        this.#render();
+      });
+    });
+    this.#network = new NetworkForm({ change: (patch) => this.#changeSettings(patch) }, platform);
     this.#capture = new CameraCapture(
       this.#statusView.preview,
       {
@@ -92,7 +88,7 @@ export class BroadcastController {
   /** Pulls settings and status, then subscribes (no ready-signal handshake needed). */
   async init(): Promise<void> {
     this.#settings = await this.#api.getSettings();
-    this.#form.render(this.#settings);
+    this.#renderSettings(this.#settings);
     this.#capture.setOptions(this.#encodeOptions());
     this.#api.onStatus((status) => {
       this.#onStatus(status);
@@ -261,17 +257,17 @@ export class BroadcastController {
     else await this.start();
   }
 
-  async #changeSettings(patch: Partial<Settings>): Promise<void> {
+  /** Saves through main and re-renders both forms; resolves to main's reason when it refused the patch. */
+  async #changeSettings(patch: Partial<Settings>): Promise<string | null> {
     const before = this.#settings;
     const result = await this.#api.updateSettings(patch);
     if (!result.ok) {
-      this.#notice = `Setting not saved: ${result.message}`;
-      if (before) this.#form.render(before);
+      if (before) this.#renderSettings(before);
       this.#render();
-      return;
+      return result.message;
     }
     this.#settings = result.value;
-    this.#form.render(result.value);
+    this.#renderSettings(result.value);
     this.#capture.setOptions(this.#encodeOptions());
     const needsReopen =
       before !== null &&
@@ -280,6 +276,12 @@ export class BroadcastController {
         before.fps < result.value.fps);
     if (needsReopen && this.#capture.isRunning) await this.#openCamera();
     this.#render();
+    return null;
+  }
+
+  #renderSettings(settings: Settings): void {
+    this.#form.render(settings);
+    this.#network.render(settings);
   }
 
   async #regenerateKey(): Promise<void> {
@@ -319,6 +321,7 @@ export class BroadcastController {
     this.#statusView.showProblem(problem ?? statusError, problem !== null);
     this.#statusView.showNotice(this.#notice);
     this.#share.render(this.#status);
+    this.#network.renderStatus(this.#status);
     this.#renderStats();
   }
 

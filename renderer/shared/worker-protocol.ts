@@ -1,16 +1,14 @@
 // The messages between the control window and the capture worker (types only; both libs compile it).
-import type { CaptureFormat, FrameMeta, Rotation } from '../../electron/ipc.ts';
+import type { CaptureFormat, FrameMeta, Settings } from '../../electron/ipc.ts';
 
-/** What the worker needs to turn camera frames into JPEGs; changes apply from the next frame. */
-export interface EncodeOptions {
-  /** Frame-rate cap while someone watches, 5–60. */
-  readonly fps: number;
-  /** JPEG quality, 0.5–0.95. */
-  readonly jpegQuality: number;
-  readonly mirror: boolean;
-  readonly rotation: Rotation;
-  readonly overlay: boolean;
-  readonly overlayText: string;
+/**
+ * What the worker needs to turn camera frames into JPEGs; changes apply from the next frame.
+ * The picture fields are the user's Settings (same names, same ranges), so they are picked, not restated.
+ */
+export interface EncodeOptions extends Pick<
+  Settings,
+  'fps' | 'jpegQuality' | 'mirror' | 'rotation' | 'overlay' | 'overlayText'
+> {
   /** Nobody watches: encode at most one frame per second (keeps /snapshot.jpg fresh). */
   readonly isIdle: boolean;
 }

@@ -1,4 +1,4 @@
-// Share URLs with copy buttons, the QR code, the masked access key, and the ready-made lines for other apps.
+// Share URLs with copy buttons, the QR code, the masked access key (or the open-mode warning), and app lines.
 import type { BroadcastStatus } from '../../electron/ipc.ts';
 import { maskKeyInUrl, shareLines } from '../share-lines.ts';
 import { byId, copyButton, element } from './dom.ts';
@@ -15,6 +15,8 @@ export class SharePanel {
   readonly #on = byId('share-on', HTMLElement);
   readonly #qr = byId('qr', HTMLImageElement);
   readonly #urls = byId('urls', HTMLUListElement);
+  readonly #keyRow = byId('key-row', HTMLElement);
+  readonly #openWarning = byId('open-warning', HTMLElement);
   readonly #keyText = byId('key', HTMLElement);
   readonly #reveal = byId('key-reveal', HTMLButtonElement);
   readonly #copyKey = byId('key-copy', HTMLButtonElement);
@@ -79,18 +81,13 @@ export class SharePanel {
     }
   }
 
+  /** No key in force means open mode: the key row gives way to a warning that anyone can watch. */
   #renderKey(): void {
     const key = this.#key;
-    this.#keyText.textContent =
-      key === null
-        ? 'none: open mode, anyone on the network can watch'
-        : this.#isRevealed
-          ? key
-          : '•'.repeat(12);
+    this.#keyRow.hidden = key === null;
+    this.#openWarning.hidden = key !== null;
+    this.#keyText.textContent = key !== null && this.#isRevealed ? key : '•'.repeat(12);
     this.#reveal.textContent = this.#isRevealed ? 'Hide' : 'Show';
     this.#reveal.setAttribute('aria-pressed', String(this.#isRevealed));
-    this.#reveal.disabled = key === null;
-    this.#copyKey.disabled = key === null;
-    this.#regenerate.disabled = key === null;
   }
 }

@@ -1,5 +1,6 @@
 // The control window in real Chromium with a fake camera, wired to a real broadcast server: frames reach
-// viewers (ffmpeg included) at rate and size, idle mode, live resolution change, camera loss, screenshot.
+// viewers (ffmpeg included) at rate and size, idle mode, live resolution change, camera loss, screenshot,
+// and the Network & startup card (port, open mode behind a confirmation, refused saves).
 import assert from 'node:assert/strict';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -241,6 +242,78 @@ describe(
       );
       assert.equal(bridge.cameraStates.at(-1)?.kind, 'running');
       v.close();
+    });
+
+    it('saves a fixed port as a number and refuses one out of range', async () => {
+      await page.getByRole('checkbox', { name: /Automatic/ }).uncheck();
+      // Unticking pins the port in use, so the live broadcast stays where viewers found it.
+      await waitFor('pinned port', () => typeof bridge.settings.port === 'number');
+      const port = page.getByRole('spinbutton', { name: 'Port number' });
+      assert.equal(await port.evaluate((input) => input === document.activeElement), true);
+      await port.fill('80');
+      await port.press('Enter');
+      await page.getByText('Enter a whole number from 1024 to 65535.').waitFor();
+      assert.equal(await port.getAttribute('aria-invalid'), 'true');
+      const patchesBefore = bridge.settingsPatches.length;
+      await port.fill('8765');
+      await port.press('Enter');
+      await waitFor('port saved', () => bridge.settings.port === 8765);
+      assert.deepEqual(bridge.settingsPatches.slice(patchesBefore), [{ port: 8765 }]);
+      assert.equal(await page.locator('#port-error').isHidden(), true);
+      // A save main refuses is shown next to the control, and the control goes back.
+      bridge.refuseNextUpdate = 'the settings file is read-only';
+      // click(), not check(): the refusal unticks it again before check() could verify the tick.
+      await page.getByRole('checkbox', { name: /Start broadcasting when LanCam opens/ }).click();
+      await page.getByText('Not saved: the settings file is read-only').waitFor();
+      assert.equal(
+        await page.getByRole('checkbox', { name: /Start broadcasting/ }).isChecked(),
+        false,
+      );
+      assert.equal(bridge.settings.startOnLaunch, false);
+      await page.getByRole('checkbox', { name: /Automatic/ }).check();
+      await waitFor('automatic port', () => bridge.settings.port === null);
+      await waitFor(
+        'live after restarts',
+        async () => (await page.locator('#state').getAttribute('data-state')) === 'live',
+      );
+    });
+
+    it('turns on open mode only after a confirmation, then warns instead of showing the key', async () => {
+      const openMode = page.getByRole('checkbox', { name: /Open mode/ });
+      const dialog = page.getByRole('dialog', { name: 'Turn on open mode?' });
+      await page.locator('#key-row').waitFor();
+      // Keyboard only: Space opens the question, focus lands on the safe answer, Escape dismisses it.
+      await openMode.focus();
+      await page.keyboard.press('Space');
+      await dialog.waitFor();
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'open-mode-cancel');
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'hidden' });
+      assert.equal(await openMode.isChecked(), false);
+      assert.equal(bridge.settings.openMode, false);
+      assert.ok(!bridge.settingsPatches.some((patch) => 'openMode' in patch));
+      assert.equal(await page.locator('#key-row').isVisible(), true);
+
+      await page.keyboard.press('Space');
+      await dialog.getByRole('button', { name: 'Turn on open mode' }).click();
+      await waitFor('open mode saved', () => bridge.settings.openMode);
+      await page.locator('#open-warning').getByText('Open: no key.').waitFor();
+      await page.locator('#key-row').waitFor({ state: 'hidden' });
+      assert.equal(await openMode.isChecked(), true);
+      // The restarted server really serves without a key (503 only until its first frame arrives).
+      assert.doesNotMatch(bridge.url('/snapshot.jpg'), /key=/);
+      await waitFor('keyless snapshot', async () => {
+        const snapshot = await fetch(bridge.url('/snapshot.jpg'));
+        await snapshot.arrayBuffer();
+        assert.notEqual(snapshot.status, 401);
+        return snapshot.status === 200;
+      });
+
+      // Turning it off needs no question, and the key row comes back.
+      await openMode.uncheck();
+      await waitFor('open mode off', () => !bridge.settings.openMode);
+      await page.locator('#key-row').waitFor();
+      assert.equal(await page.locator('#open-warning').isHidden(), true);
     });
 
     it('stops cleanly and raised no page errors', async () => {

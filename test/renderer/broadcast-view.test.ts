@@ -3,20 +3,8 @@ import { describe, it } from 'node:test';
 import type { BroadcastStatus } from '../../electron/ipc.ts';
 import { broadcastView, cameraShouldRun } from '../../renderer/broadcast-view.ts';
 import { describeCameraError } from '../../renderer/camera-errors.ts';
+import { offStatus as off } from '../../renderer/initial-status.ts';
 
-const off: BroadcastStatus = {
-  state: 'off',
-  urls: [],
-  port: null,
-  key: null,
-  viewerCount: 0,
-  viewers: [],
-  sourceFps: 0,
-  frameBytes: 0,
-  outMbps: 0,
-  rejectedFrames: 0,
-  error: null,
-};
 const live: BroadcastStatus = { ...off, state: 'live', port: 8080, viewerCount: 2 };
 const running = { kind: 'running', label: 'Cam' } as const;
 

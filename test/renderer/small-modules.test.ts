@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { CaptureStats } from '../../renderer/capture-stats.ts';
 import { formatDuration, formatKb, formatMbps } from '../../renderer/format.ts';
 import { overlayText } from '../../renderer/shared/overlay-text.ts';
-import { clampFps, clampQuality } from '../../renderer/settings-limits.ts';
+import { clampFps, clampQuality, parsePort } from '../../renderer/settings-limits.ts';
 
 describe('capture stats', () => {
   it('reports fps, encode time and bytes over the window', () => {
@@ -26,6 +26,17 @@ describe('settings limits', () => {
     assert.equal(clampQuality(0.1), 0.5);
     assert.equal(clampQuality(1), 0.95);
     assert.equal(clampQuality(0.8000001), 0.8);
+  });
+
+  it('accepts a whole port number from 1024 to 65535 and explains anything else', () => {
+    assert.deepEqual(parsePort(' 8081 '), { ok: true, port: 8081 });
+    assert.deepEqual(parsePort('1024'), { ok: true, port: 1024 });
+    assert.deepEqual(parsePort('65535'), { ok: true, port: 65_535 });
+    for (const bad of ['', '80', '1023', '65536', '8080.5', '1e4', '-8080', 'abc', '0x1f90']) {
+      const parsed = parsePort(bad);
+      assert.equal(parsed.ok, false, bad);
+      assert.match(parsed.message, /1024 to 65535/);
+    }
   });
 });
 

@@ -7,6 +7,9 @@ import type {
   CaptureFormat,
   Settings,
 } from '../../../electron/ipc.ts';
+import { defaultSettings } from '../../../electron/main/settings-store.ts';
+import { checkSettingsPatch, type PatchCheck } from '../../../electron/main/validate.ts';
+import { offStatus } from '../../../renderer/initial-status.ts';
 import { startBroadcastServer } from '../../../server/index.ts';
 import type { BroadcastServer, ServerStatus } from '../../../server/types.ts';
 import { installTestBridge } from './bridge-init-script.ts';
@@ -14,20 +17,10 @@ import { startStaticServer, type StaticServer } from './static-server.ts';
 
 export const rendererDir = path.resolve(import.meta.dirname, '../../../out/renderer');
 
-export const defaultSettings: Settings = {
-  cameraId: null,
-  resolution: '720p',
-  fps: 30,
-  jpegQuality: 0.8,
-  mirror: false,
-  rotation: 0,
-  overlay: false,
-  overlayText: '',
-  port: null,
+/** Main's defaults with a fixed, recognisable key (tests check it never shows unmasked). */
+export const testSettings: Settings = {
+  ...defaultSettings(),
   accessKey: 'test-key-0123456789abcdef',
-  openMode: false,
-  startOnLaunch: false,
-  launchAtLogin: false,
 };
 
 export interface ReceivedFrame {
@@ -54,6 +47,10 @@ export class TestBridge {
   readonly formats: CaptureFormat[] = [];
   readonly cameraStates: CameraState[] = [];
   readonly copied: string[] = [];
+  /** Every patch the page sent through updateSettings, in order. */
+  readonly settingsPatches: Partial<Settings>[] = [];
+  /** Set to make the next updateSettings fail with this message (what a failed save looks like). */
+  refuseNextUpdate: string | null = null;
   previewsOpened = 0;
   #page: Page | null = null;
   #static: StaticServer | null = null;
@@ -61,7 +58,7 @@ export class TestBridge {
   #cameraEnded = false;
 
   constructor(options: BridgeOptions = {}) {
-    this.settings = { ...defaultSettings, ...options.settings };
+    this.settings = { ...testSettings, ...options.settings };
   }
 
   /** The server's own 127.0.0.1 URL for a path, with the key. */
@@ -100,21 +97,7 @@ export class TestBridge {
 
   status(): BroadcastStatus {
     const server = this.server;
-    if (!server) {
-      return {
-        state: 'off',
-        urls: [],
-        port: null,
-        key: null,
-        viewerCount: 0,
-        viewers: [],
-        sourceFps: 0,
-        frameBytes: 0,
-        outMbps: 0,
-        rejectedFrames: 0,
-        error: null,
-      };
-    }
+    if (!server) return offStatus;
     return mapStatus(server, server.status(), this.#cameraEnded);
   }
 
@@ -156,29 +139,37 @@ export class TestBridge {
   async #invoke(method: string, arg: unknown): Promise<unknown> {
     switch (method) {
       case 'start':
-        if (!this.server) {
-          this.server = await startBroadcastServer({
-            host: '127.0.0.1',
-            port: 0,
-            key: this.settings.accessKey,
-          });
-          this.#unsubscribe = this.server.onStatus(() => {
-            this.#push();
-          });
-        }
+        await this.#startServer();
         return { ok: true, value: this.status() };
       case 'stop':
-        this.#unsubscribe?.();
-        await this.server?.close();
-        this.server = null;
+        await this.#stopServer();
         return { ok: true, value: this.status() };
       case 'getStatus':
         return this.status();
       case 'getSettings':
         return this.settings;
-      case 'updateSettings':
-        this.settings = { ...this.settings, ...(arg as Partial<Settings>) };
+      case 'updateSettings': {
+        this.settingsPatches.push(arg as Partial<Settings>);
+        const refusal = this.refuseNextUpdate;
+        this.refuseNextUpdate = null;
+        // Main's own guard, so a value the page should never send fails here as it would in the app.
+        const checked: PatchCheck =
+          refusal === null ? checkSettingsPatch(arg) : { ok: false, message: refusal };
+        if (!checked.ok) return { ok: false, code: 'invalid-argument', message: checked.message };
+        const previous = this.settings;
+        this.settings = { ...previous, ...checked.patch };
+        // As main does: a running server restarts when something it was started with changed.
+        const affectsServer =
+          previous.port !== this.settings.port ||
+          previous.accessKey !== this.settings.accessKey ||
+          previous.openMode !== this.settings.openMode;
+        if (affectsServer && this.server) {
+          await this.#stopServer();
+          await this.#startServer();
+          this.#push();
+        }
         return { ok: true, value: this.settings };
+      }
       case 'regenerateKey':
         this.settings = { ...this.settings, accessKey: `k${Date.now().toString(36)}x0123456789` };
         return { ok: true, value: this.settings };
@@ -193,6 +184,27 @@ export class TestBridge {
       default:
         throw new Error(`unknown method ${method}`);
     }
+  }
+
+  /** Always port 0 on loopback: a test's fixed port must not collide with anything else running. */
+  async #startServer(): Promise<void> {
+    if (this.server) return;
+    this.server = await startBroadcastServer({
+      host: '127.0.0.1',
+      port: 0,
+      auth: !this.settings.openMode,
+      key: this.settings.accessKey,
+    });
+    this.#unsubscribe = this.server.onStatus(() => {
+      this.#push();
+    });
+  }
+
+  async #stopServer(): Promise<void> {
+    this.#unsubscribe?.();
+    this.#unsubscribe = null;
+    await this.server?.close();
+    this.server = null;
   }
 
   #push(): void {

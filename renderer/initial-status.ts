@@ -1,0 +1,16 @@
+// The broadcast status the control window assumes before main has answered: off, nothing shared.
+import type { BroadcastStatus } from '../electron/ipc.ts';
+
+export const offStatus: BroadcastStatus = {
+  state: 'off',
+  urls: [],
+  port: null,
+  key: null,
+  viewerCount: 0,
+  viewers: [],
+  sourceFps: 0,
+  frameBytes: 0,
+  outMbps: 0,
+  rejectedFrames: 0,
+  error: null,
+};

@@ -2,9 +2,16 @@
 // and the per-address lockout after repeated wrong keys.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-/** 16 random bytes = 128 bits, 22 URL-safe characters. */
+/**
+ * 16 random bytes = 128 bits, 22 URL-safe characters. A key that starts with '-' reads as an option in
+ * `lancam serve --key K` (node:util parseArgs calls it ambiguous), so such draws (1 in 64) are thrown away;
+ * redrawing keeps the remaining keys uniform, which mapping the first character would not.
+ */
 export function generateKey(): string {
-  return randomBytes(16).toString('base64url');
+  for (;;) {
+    const key = randomBytes(16).toString('base64url');
+    if (!key.startsWith('-')) return key;
+  }
 }
 
 /** The key a request presents: `?key=` first, else the password of a Basic Authorization header. */

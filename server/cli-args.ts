@@ -34,6 +34,20 @@ function integer(
   return number;
 }
 
+/**
+ * One line for a parseArgs error. Its "ambiguous" error (a value after `--key` that starts with '-', or no
+ * value before the next option) hides the fix on its third line, so that case says it up front.
+ */
+function argumentProblem(error: unknown): string {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  const text = typeof message === 'string' ? message : String(error);
+  const option = /^Option '(--[\w-]+)/.exec(text)?.[1];
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option !== undefined) {
+    return `${option} is missing its value, or its value starts with "-": write it as ${option}=VALUE`;
+  }
+  return text.split('\n')[0] ?? 'invalid arguments';
+}
+
 export function parseCli(argv: readonly string[]): CliCommand {
   let parsed;
   try {
@@ -54,7 +68,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
       },
     });
   } catch (error) {
-    throw new UsageError((error as Error).message.split('\n')[0] ?? 'invalid arguments');
+    throw new UsageError(argumentProblem(error));
   }
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };

@@ -7,9 +7,16 @@ import { isSettingsKey, settingsFieldGuards } from './validate.ts';
 
 export const settingsFileName = 'settings.json';
 
-/** 128 random bits, base64url: URL-safe and above the ≥ 96-bit floor the viewers' key must have. */
+/**
+ * 128 random bits, base64url: URL-safe and above the ≥ 96-bit floor the viewers' key must have. Draws that
+ * start with '-' are redrawn: users paste this key into `lancam serve --key K`, where a leading '-' reads as
+ * an option.
+ */
 export function newAccessKey(): string {
-  return randomBytes(16).toString('base64url');
+  for (;;) {
+    const key = randomBytes(16).toString('base64url');
+    if (!key.startsWith('-')) return key;
+  }
 }
 
 export function defaultSettings(): Settings {

@@ -204,19 +204,10 @@ function goOffline(detail, retryMs) {
 }
 
 async function probeServer() {
-  try {
-    const response = await fetch(withKey('/status.json'), { cache: 'no-store' });
-    if (response.status === 401 || response.status === 429) {
-      refused(response.status);
-      return;
-    }
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    offlineFailures = 0;
-    showOffline(false);
-    startStream();
-  } catch {
-    goOffline('The camera server does not answer.');
-  }
+  if ((await fetchStatus()) === null) return;
+  offlineFailures = 0;
+  showOffline(false);
+  startStream();
 }
 
 /** A tiny downscaled copy of the current frame, to tell whether the picture still changes. */
@@ -237,21 +228,29 @@ function frameSignature() {
  * }} Status
  */
 
-async function checkStatus() {
-  /** @type {Status} */
-  let status;
+/**
+ * The server's status, or null once a refused key (401/429) or an unreachable server has been shown; the
+ * offline probe and the periodic check both go through here so they treat failures alike.
+ * @returns {Promise<Status | null>}
+ */
+async function fetchStatus() {
   try {
     const response = await fetch(withKey('/status.json'), { cache: 'no-store' });
     if (response.status === 401 || response.status === 429) {
       refused(response.status);
-      return;
+      return null;
     }
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    status = /** @type {Status} */ (await response.json());
+    return /** @type {Status} */ (await response.json());
   } catch {
     goOffline('The camera server does not answer.');
-    return;
+    return null;
   }
+}
+
+async function checkStatus() {
+  const status = await fetchStatus();
+  if (status === null) return;
   offlineFailures = 0;
   const viewers = `${status.viewerCount} watching`;
   if (mode !== 'stream') return;

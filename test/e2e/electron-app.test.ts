@@ -5,7 +5,6 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -16,12 +15,14 @@ import {
   saveSettings,
   settingsFileName,
 } from '../../electron/main/settings-store.ts';
+import { waitFor } from '../browser/support/wait.ts';
 import {
   boundaryOf,
   isCompleteJpeg,
   MjpegParser,
   type MjpegPart,
 } from '../helpers/mjpeg-parser.ts';
+import { canListen, freePort } from '../helpers/ports.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -43,52 +44,17 @@ const skip =
       ? 'out/ is not built: run `npm run build`'
       : false;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => {
-        if (address === null || typeof address === 'string') reject(new Error('no port'));
-        else resolve(address.port);
-      });
-    });
-  });
-}
-
-function canListen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.once('error', () => {
-      resolve(false);
-    });
-    probe.listen(port, () => {
-      probe.close(() => {
-        resolve(true);
-      });
-    });
-  });
-}
-
 /** The control window's global, typed for page.evaluate callbacks (the test tsconfig has no renderer globals). */
 interface ControlWindow {
   readonly lancam: LanCamApi;
 }
 
-async function until<T>(
+/** Polls with a generous deadline: the app and Chromium start slowly on a busy 2-core machine. */
+const until = <T>(
   what: string,
   probe: () => Promise<T | false | null | undefined> | T | false | null | undefined,
   timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+): Promise<T> => waitFor(what, probe, timeoutMs, 200);
 
 /** Reads `count` complete parts of the stream like any HTTP client on the LAN would. */
 function readParts(url: string, count: number): Promise<MjpegPart[]> {

@@ -5,7 +5,6 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -19,7 +18,9 @@ import {
 } from '../../electron/main/ipc-handlers.ts';
 import { openSettingsStore, type SettingsStore } from '../../electron/main/settings-store.ts';
 import { isSafeExternalUrl, localViewerUrl } from '../../electron/main/url-guards.ts';
+import { waitFor } from '../browser/support/wait.ts';
 import { hasChromium, launchChromium } from '../helpers/chromium.ts';
+import { canListen, freePort } from '../helpers/ports.ts';
 import { InProcessIpcMain } from './in-process-ipc.ts';
 import { bindingNames, fromWire, preloadInitScript } from './preload-stand-in.ts';
 
@@ -88,35 +89,6 @@ function serveRenderer(): Promise<{ server: HttpServer; origin: string }> {
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createNetServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => {
-        if (address === null || typeof address === 'string') reject(new Error('no port'));
-        else resolve(address.port);
-      });
-    });
-  });
-}
-
-/** Resolves when something can listen on the port again (the wildcard address, as the server binds). */
-function canListen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = createNetServer();
-    probe.once('error', () => {
-      resolve(false);
-    });
-    probe.listen(port, '127.0.0.1', () => {
-      probe.close(() => {
-        resolve(true);
-      });
-    });
-  });
-}
-
 /** The page's global, typed for page.evaluate callbacks (the test tsconfig has no renderer globals). */
 interface ControlWindow {
   readonly lancam: LanCamApi;
@@ -129,19 +101,12 @@ interface Probe {
   stopFirst: (() => void) | null;
 }
 
-async function until<T>(
+/** Polls with a generous deadline: the app and Chromium start slowly on a busy 2-core machine. */
+const until = <T>(
   what: string,
   probe: () => Promise<T | false | null | undefined> | T | false | null | undefined,
   timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+): Promise<T> => waitFor(what, probe, timeoutMs, 100);
 
 /** ffmpeg pulls the stream like any LAN client and hashes each decoded frame: one framemd5 line per frame. */
 function decodeFrames(
@@ -469,7 +434,7 @@ describe('Electron wiring harness (no Electron runtime needed)', { skip }, () =>
   it('Stop in the page frees the port; a new key can be made while off', async () => {
     await page.getByRole('button', { name: 'Stop broadcast' }).click();
     await until('the broadcast to stop', () => broadcast.status().state === 'off');
-    await until('the port to be free', () => canListen(port), 10_000);
+    await until('the port to be free', () => canListen(port, '127.0.0.1'), 10_000);
     const keyBefore = settings.get().accessKey;
     const result: Result<unknown> = await page.evaluate(() =>
       (window as unknown as ControlWindow).lancam.regenerateKey(),

@@ -17,37 +17,32 @@ function hasElectronBinary(): boolean {
   }
 }
 
-describe('build/launch.mjs', () => {
-  it(
-    'explains the missing runtime and how to get it',
-    { skip: hasElectronBinary() && 'an Electron binary is installed here' },
-    () => {
-      const run = spawnSync(process.execPath, ['build/launch.mjs'], {
-        cwd: root,
-        encoding: 'utf8',
-        timeout: 20_000,
-      });
-      assert.equal(run.status, 1);
-      assert.match(run.stderr, /Electron runtime is not installed/);
-      assert.match(run.stderr, /npm install/);
-      assert.match(run.stderr, /ELECTRON_OVERRIDE_DIST_PATH/);
-      assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
-    },
-  );
+const skip = hasElectronBinary() && 'an Electron binary is installed here';
 
-  it(
-    'names a wrong ELECTRON_OVERRIDE_DIST_PATH',
-    { skip: hasElectronBinary() && 'an Electron binary is installed here' },
-    () => {
-      const run = spawnSync(process.execPath, ['build/launch.mjs'], {
-        cwd: root,
-        encoding: 'utf8',
-        timeout: 20_000,
-        env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: '/nonexistent/electron-dist' },
-      });
-      assert.equal(run.status, 1);
-      assert.match(run.stderr, /\/nonexistent\/electron-dist/);
-      assert.doesNotMatch(run.stderr, /\n\s+at /);
-    },
-  );
+/** Runs the launcher the way `npm start` does, with `extraEnv` on top of this process's environment. */
+function launch(extraEnv: NodeJS.ProcessEnv = {}): { status: number | null; stderr: string } {
+  return spawnSync(process.execPath, ['build/launch.mjs'], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 20_000,
+    env: { ...process.env, ...extraEnv },
+  });
+}
+
+describe('build/launch.mjs', () => {
+  it('explains the missing runtime and how to get it', { skip }, () => {
+    const run = launch();
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /Electron runtime is not installed/);
+    assert.match(run.stderr, /npm install/);
+    assert.match(run.stderr, /ELECTRON_OVERRIDE_DIST_PATH/);
+    assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
+  });
+
+  it('names a wrong ELECTRON_OVERRIDE_DIST_PATH', { skip }, () => {
+    const run = launch({ ELECTRON_OVERRIDE_DIST_PATH: '/nonexistent/electron-dist' });
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /\/nonexistent\/electron-dist/);
+    assert.doesNotMatch(run.stderr, /\n\s+at /);
+  });
 });

@@ -33,6 +33,14 @@ describe('defaults', () => {
     assert.deepEqual(checkSettingsPatch(a), { ok: true, patch: a });
     assert.equal(a.openMode, false, 'a key is required unless the user opts out');
   });
+
+  // 1 in 64 raw base64url draws starts with '-', which `lancam serve --key K` would read as an option.
+  it('never generates a key that starts with "-"', () => {
+    for (let i = 0; i < 5000; i++) {
+      const key = newAccessKey();
+      assert.match(key, /^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/, key);
+    }
+  });
 });
 
 describe('openSettingsStore', () => {

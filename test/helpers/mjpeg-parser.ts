@@ -1,6 +1,9 @@
 // Incremental parser for a multipart/x-mixed-replace MJPEG body, strict about the wire format LanCam promises.
 // Shared by the tests (which assert the format) and the benchmark client (which only needs the parts).
 
+// SOI at the start, EOI at the end: the server's own check, under the name the tests have always used.
+export { isJpeg as isCompleteJpeg } from '../../server/jpeg.ts';
+
 export interface MjpegPart {
   /** Part header names lower-cased. */
   readonly headers: ReadonlyMap<string, string>;
@@ -142,16 +145,4 @@ export class MjpegParser {
     this.#tail = [];
     return offset;
   }
-}
-
-/** True when the bytes start with SOI (FFD8) and end with EOI (FFD9). */
-export function isCompleteJpeg(bytes: Uint8Array): boolean {
-  const n = bytes.length;
-  return (
-    n >= 4 &&
-    bytes[0] === 0xff &&
-    bytes[1] === 0xd8 &&
-    bytes[n - 2] === 0xff &&
-    bytes[n - 1] === 0xd9
-  );
 }

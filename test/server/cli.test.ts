@@ -82,19 +82,30 @@ interface ServeJson {
   key: string | null;
 }
 
-test('serve --json: one JSON line first, the frames stream, SIGTERM exits cleanly', async () => {
-  const child = lancam([
-    'serve',
-    '--frames',
-    framesDir,
-    '--port',
-    '0',
-    '--host',
-    '127.0.0.1',
-    '--json',
-  ]);
+/** `serve` of the test frames on a free loopback port; a function because framesDir is set in before(). */
+const loopbackServe = (): string[] => [
+  'serve',
+  '--frames',
+  framesDir,
+  '--port',
+  '0',
+  '--host',
+  '127.0.0.1',
+];
+
+/** Starts `lancam serve --json …` and waits for its JSON line. */
+async function serveJson(
+  extraArgs: readonly string[],
+  entry: 'source' | 'bundle' = 'source',
+): Promise<{ child: ChildProcess; done: Promise<Finished>; info: ServeJson }> {
+  const child = lancam([...loopbackServe(), '--json', ...extraArgs], entry);
   const done = finished(child);
   const info = JSON.parse(await firstLine(child)) as ServeJson;
+  return { child, done, info };
+}
+
+test('serve --json: one JSON line first, the frames stream, SIGTERM exits cleanly', async () => {
+  const { child, done, info } = await serveJson([]);
   assert.deepEqual(Object.keys(info), ['url', 'urls', 'port', 'key']);
   assert.match(info.key ?? '', /^[A-Za-z0-9_-]{22}$/);
   assert.equal(info.url, `http://127.0.0.1:${info.port}/?key=${info.key}`);
@@ -129,19 +140,7 @@ test('serve --json: one JSON line first, the frames stream, SIGTERM exits cleanl
 });
 
 test('serve --no-auth prints key null; without --json it prints human text', async () => {
-  const json = lancam([
-    'serve',
-    '--frames',
-    framesDir,
-    '--port',
-    '0',
-    '--host',
-    '127.0.0.1',
-    '--json',
-    '--no-auth',
-  ]);
-  const jsonDone = finished(json);
-  const info = JSON.parse(await firstLine(json)) as ServeJson;
+  const { child: json, done: jsonDone, info } = await serveJson(['--no-auth']);
   assert.equal(info.key, null);
   assert.equal(info.url, `http://127.0.0.1:${info.port}/`);
   const snapshot = await get(`${info.url}snapshot.jpg`);
@@ -150,23 +149,24 @@ test('serve --no-auth prints key null; without --json it prints human text', asy
   json.kill('SIGINT');
   assert.equal((await jsonDone).code, 0);
 
-  const human = lancam([
-    'serve',
-    '--frames',
-    framesDir,
-    '--port',
-    '0',
-    '--host',
-    '127.0.0.1',
-    '--key',
-    'k3y-for-test',
-  ]);
+  const human = lancam([...loopbackServe(), '--key', 'k3y-for-test']);
   const humanDone = finished(human);
   assert.match(await firstLine(human), /^LanCam is streaming 5 frame\(s\)/);
   human.kill('SIGTERM');
   const { code, stdout } = await humanDone;
   assert.equal(code, 0);
   assert.match(stdout, /Access key: k3y-for-test/);
+});
+
+// base64url keys may start with '-'; written as --key=-… they must reach the server intact.
+test('serve --key=-… uses a key that starts with a dash', async () => {
+  const { child, done, info } = await serveJson(['--key=-dash-first-key']);
+  assert.equal(info.key, '-dash-first-key');
+  const status = await get(`http://127.0.0.1:${info.port}/status.json?key=-dash-first-key`);
+  assert.equal(status.status, 200);
+  await status.body?.cancel();
+  child.kill('SIGTERM');
+  assert.equal((await done).code, 0);
 });
 
 const badArgs: [string, string[], RegExp][] = [
@@ -186,6 +186,16 @@ const badArgs: [string, string[], RegExp][] = [
   ['a bad port', ['serve', '--frames', '<frames>', '--port', '99999'], /--port must be an integer/],
   ['an unknown option', ['serve', '--frames', '<frames>', '--colour'], /Unknown option '--colour'/],
   ['no command', ['--frames', '<frames>'], /missing command "serve"/],
+  [
+    'a dash-first key as a separate argument',
+    ['serve', '--frames', '<frames>', '--key', '-abc'],
+    /--key is missing its value, or its value starts with "-": write it as --key=VALUE/,
+  ],
+  [
+    'an option where a value belongs',
+    ['serve', '--frames', '<frames>', '--key', '--json'],
+    /--key is missing its value/,
+  ],
   [
     'key with --no-auth',
     ['serve', '--frames', '<frames>', '--key', 'a', '--no-auth'],
@@ -235,12 +245,7 @@ test(
   'the bundled CLI finds its assets next to it',
   { skip: !existsSync(bundlePath) && 'out/cli not built' },
   async () => {
-    const child = lancam(
-      ['serve', '--frames', framesDir, '--port', '0', '--host', '127.0.0.1', '--json'],
-      'bundle',
-    );
-    const done = finished(child);
-    const info = JSON.parse(await firstLine(child)) as ServeJson;
+    const { child, done, info } = await serveJson([], 'bundle');
     const page = await get(info.url);
     assert.equal(page.status, 200);
     assert.match(await page.text(), /<img id="stream"/);
@@ -268,4 +273,9 @@ test('parseCli defaults', () => {
     },
   });
   assert.deepEqual(parseCli(['--help']), { kind: 'help' });
+});
+
+test('parseCli takes a dash-first key written with "="', () => {
+  const command = parseCli(['serve', '--frames', 'dir', '--key=-abc']);
+  assert.equal(command.kind === 'serve' && command.args.key, '-abc');
 });

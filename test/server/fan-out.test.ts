@@ -3,7 +3,15 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FrameHub, type Frame } from '../../server/frame-hub.ts';
 import { isCompleteJpeg } from '../helpers/mjpeg-parser.ts';
-import { eventually, makeFrames, openStream, sleep, startTestServer, withKey } from './harness.ts';
+import {
+  eventually,
+  makeFrames,
+  openStream,
+  sleep,
+  startTestServer,
+  withKey,
+  withTestServer,
+} from './harness.ts';
 
 const frames = makeFrames(10);
 
@@ -66,8 +74,7 @@ test('the hub builds each part once and hands the same Buffer to every subscribe
 });
 
 test('viewers joining while frames flow start with the latest frame at once', async () => {
-  const server = await startTestServer();
-  try {
+  await withTestServer(async (server) => {
     const frame = frames[4]!;
     server.publish(frame.jpeg, {
       captureTimeMs: Date.now(),
@@ -81,7 +88,5 @@ test('viewers joining while frames flow start with the latest frame at once', as
     for (const viewer of viewers) assert.ok(viewer.parts[0]?.body.equals(frame.jpeg));
     for (const viewer of viewers) viewer.close();
     await eventually(() => server.status().viewerCount === 0, 3000, 'viewers gone');
-  } finally {
-    await server.close();
-  }
+  });
 });

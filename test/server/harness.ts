@@ -53,6 +53,21 @@ export function startTestServer(options: BroadcastServerOptions = {}): Promise<B
   return startBroadcastServer({ host: '127.0.0.1', port: 0, logger: quietLogger, ...options });
 }
 
+type ServerBody<T> = (server: BroadcastServer) => T | Promise<T>;
+
+/** Runs `body` against a fresh test server and closes it however `body` ends. */
+export async function withTestServer<T>(
+  ...args: [body: ServerBody<T>] | [options: BroadcastServerOptions, body: ServerBody<T>]
+): Promise<T> {
+  const [options, body] = args.length === 1 ? [{}, args[0]] : args;
+  const server = await startTestServer(options);
+  try {
+    return await body(server);
+  } finally {
+    await server.close();
+  }
+}
+
 export function withKey(server: BroadcastServer, pathAndQuery: string): string {
   const url = new URL(pathAndQuery, `http://127.0.0.1:${server.port}`);
   if (server.key !== null) url.searchParams.set('key', server.key);

@@ -14,6 +14,7 @@ import {
   startPublisher,
   startTestServer,
   withKey,
+  withTestServer,
 } from './harness.ts';
 
 const frames = makeFrames(10);
@@ -104,8 +105,7 @@ test('close() does not hang on a viewer that never reads', async () => {
 });
 
 test('reconnectViewers() ends every stream and new ones are accepted', async () => {
-  const server = await startTestServer();
-  try {
+  await withTestServer(async (server) => {
     publishOne(server, frames[1]!);
     const viewers = await Promise.all(
       Array.from({ length: 3 }, () => openStream(withKey(server, '/stream.mjpg'))),
@@ -117,9 +117,7 @@ test('reconnectViewers() ends every stream and new ones are accepted', async () 
     const again = await openStream(withKey(server, '/stream.mjpg'));
     await again.waitForParts(1);
     again.close();
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('status() measures source and viewer rates; onStatus reports changes and ticks', async () => {
@@ -162,8 +160,7 @@ test('status() measures source and viewer rates; onStatus reports changes and ti
 });
 
 test('a throwing status listener does not break the server or other listeners', async () => {
-  const server = await startTestServer();
-  try {
+  await withTestServer(async (server) => {
     let calls = 0;
     server.onStatus(() => {
       throw new Error('listener bug');
@@ -173,7 +170,5 @@ test('a throwing status listener does not break the server or other listeners', 
     });
     server.pause();
     await eventually(() => calls > 0, 2000, 'second listener called');
-  } finally {
-    await server.close();
-  }
+  });
 });

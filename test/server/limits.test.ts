@@ -11,15 +11,14 @@ import {
   publishOne,
   rawExchange,
   sleep,
-  startTestServer,
   withKey,
+  withTestServer,
 } from './harness.ts';
 
 const frames = makeFrames(2);
 
 test('viewers beyond maxViewers get 503 with Retry-After; a freed slot is reusable', async () => {
-  const server = await startTestServer({ maxViewers: 3 });
-  try {
+  await withTestServer({ maxViewers: 3 }, async (server) => {
     publishOne(server, frames[0]!);
     const viewers = await Promise.all(
       Array.from({ length: 3 }, () => openStream(withKey(server, '/stream.mjpg'))),
@@ -39,9 +38,7 @@ test('viewers beyond maxViewers get 503 with Retry-After; a freed slot is reusab
     await again.waitForParts(1);
     again.close();
     for (const viewer of viewers) viewer.close();
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 /** Active handles by kind (timers, sockets), the black-box way to see leaks. */
@@ -55,14 +52,12 @@ function resourceCounts(): Map<string, number> {
 test('1000 connect/abort cycles leave no viewer, socket or timer behind', async () => {
   // Disconnects are expected: nothing may be logged as a warning or an error.
   const logged: string[] = [];
-  const server = await startTestServer({
-    logger: {
-      info: () => undefined,
-      warn: (message) => logged.push(message),
-      error: (message) => logged.push(message),
-    },
-  });
-  try {
+  const logger = {
+    info: () => undefined,
+    warn: (message: string) => logged.push(message),
+    error: (message: string) => logged.push(message),
+  };
+  await withTestServer({ logger }, async (server) => {
     publishOne(server, frames[1]!);
     let peakViewers = 0;
     const unsubscribe = server.onStatus((status) => {
@@ -112,14 +107,11 @@ test('1000 connect/abort cycles leave no viewer, socket or timer behind', async 
     const stream = await openStream(withKey(server, '/stream.mjpg'));
     await stream.waitForParts(1);
     stream.close();
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('malformed and oversized requests get 4xx and the server keeps serving', async () => {
-  const server = await startTestServer();
-  try {
+  await withTestServer(async (server) => {
     const garbage = parseRawResponse(await rawExchange(server.port, 'HELLO\r\n\r\n'));
     assert.match(garbage.statusLine, /^HTTP\/1\.1 400/);
     const hugeHeader = `GET /status.json HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`;
@@ -143,14 +135,11 @@ test('malformed and oversized requests get 4xx and the server keeps serving', as
     const status = await get(withKey(server, '/status.json'));
     assert.equal(status.status, 200);
     await status.body?.cancel();
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('a client that never finishes its request head is cut off (slowloris)', async () => {
-  const server = await startTestServer();
-  try {
+  await withTestServer(async (server) => {
     const startMs = Date.now();
     const socket = net.connect(server.port, '127.0.0.1');
     socket.on('error', () => undefined);
@@ -168,7 +157,5 @@ test('a client that never finishes its request head is cut off (slowloris)', asy
     // headersTimeout is 10 s, checked every second.
     assert.ok(elapsedMs >= 9000 && elapsedMs < 20_000, `cut off after ${elapsedMs} ms`);
     assert.match(answer, /^HTTP\/1\.1 408/);
-  } finally {
-    await server.close();
-  }
+  });
 });

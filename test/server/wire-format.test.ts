@@ -17,6 +17,7 @@ import {
   startPublisher,
   startTestServer,
   withKey,
+  withTestServer,
 } from './harness.ts';
 
 const placeholder = readFileSync(
@@ -244,8 +245,7 @@ describe('snapshot, status, errors', () => {
 
 describe('pause and placeholder', () => {
   test('viewers get the placeholder JPEG before the first frame and while paused', async () => {
-    const server = await startTestServer({ repeatIntervalMs: 200 });
-    try {
+    await withTestServer({ repeatIntervalMs: 200 }, async (server) => {
       const stream = await openStream(withKey(server, '/stream.mjpg'));
       const [first] = await stream.waitForParts(1);
       assert.ok(first?.body.equals(placeholder), 'placeholder before the first frame');
@@ -267,14 +267,11 @@ describe('pause and placeholder', () => {
       await stream.waitForParts(count + 1);
       assert.ok(stream.parts[count]?.body.equals(frames[7]!.jpeg), 'resume shows the latest frame');
       stream.close();
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   test('publish refuses bytes that are not a JPEG and counts them', async () => {
-    const server = await startTestServer();
-    try {
+    await withTestServer((server) => {
       assert.equal(
         server.publish(Buffer.from('not a jpeg'), { captureTimeMs: 1, width: 1, height: 1 }),
         false,
@@ -285,9 +282,7 @@ describe('pause and placeholder', () => {
       );
       assert.equal(server.status().rejectedFrames, 2);
       assert.equal(server.status().state, 'waiting');
-    } finally {
-      await server.close();
-    }
+    });
   });
 });
 

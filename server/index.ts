@@ -83,10 +83,11 @@ export async function startBroadcastServer(
   const assets = await loadAssets();
   const startedAtMs = Date.now();
   const hub = new FrameHub(assets.placeholderJpeg, startedAtMs);
-  // The upkeep tick must be finer than the shortest interval it enforces.
+  // The upkeep tick must be finer than the shortest interval it enforces. 100 ms also bounds how much a slow
+  // link can queue in the kernel before its viewer is held back (one tick of the stream: ~3 frames at 30 fps).
   const tickMs = Math.max(
     10,
-    Math.min(250, config.repeatIntervalMs / 4, config.stallTimeoutMs / 4),
+    Math.min(100, config.repeatIntervalMs / 4, config.stallTimeoutMs / 4),
   );
   const registry = new ViewerRegistry(tickMs);
   const gate = new AuthGate({ key: config.key });

@@ -3,6 +3,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Frame, FrameHub, FrameSubscriber } from './frame-hub.ts';
+import { connectionKey, type KernelSendQueueMonitor } from './kernel-send-queues.ts';
 import { RateMeter } from './rate-meter.ts';
 import type { ViewerStats } from './types.ts';
 
@@ -21,6 +22,8 @@ export interface ViewerOptions {
   readonly repeatIntervalMs: number;
   /** Shared meter for the server's total output rate. */
   readonly bytesOut: RateMeter;
+  /** Kernel send-queue readings (Linux); lets a slow link get fresh frames instead of megabytes of old ones. */
+  readonly sendQueues: KernelSendQueueMonitor;
   /** Called once, when the viewer is gone for good. */
   readonly onClose: (viewer: MjpegViewer, reason: CloseReason) => void;
 }
@@ -40,6 +43,12 @@ export function streamHeaders(boundary: string): Record<string, string> {
 }
 
 export type CloseReason = 'disconnected' | 'stalled' | 'ended';
+
+/** Unacknowledged bytes a healthy link has in flight at any moment (a few ms at LAN speed). */
+const IN_FLIGHT_BYTES = 16 * 1024;
+
+/** How long a held viewer's queue must stay empty after each part before it is released. */
+const CLEAN_SPELL_TO_RELEASE_MS = 1000;
 
 /** After end(), a peer that never reads is cut off this much later so close() cannot hang on it. */
 const END_GRACE_MS = 2000;
@@ -64,6 +73,15 @@ export class MjpegViewer implements FrameSubscriber {
   #endTimer: NodeJS.Timeout | null = null;
   #isClosed = false;
   #socket: Socket | null = null;
+  #connectionKey: string | null = null;
+  // Kernel send-queue state (see #isHeldByKernelQueue): set while the link is behind the stream.
+  #isQueueLimited = false;
+  #readingGeneration = 0;
+  #queuedAtReadingBytes = 0;
+  #sentSinceReading = false;
+  #cleanSinceMs: number | null = null;
+  #wasBehindAtLastReading = false;
+  #queueProgressAtMs = 0;
   // One callback per viewer rather than a closure per write: at 200 viewers × 30 fps that is garbage saved.
   readonly #onWrittenBound = (error?: Error | null): void => {
     this.#onWritten(error);
@@ -75,6 +93,7 @@ export class MjpegViewer implements FrameSubscriber {
     this.#options = options;
     this.#minIntervalMs = options.maxFps ? 1000 / options.maxFps : 0;
     this.connectedAtMs = Date.now();
+    this.#queueProgressAtMs = this.connectedAtMs;
     this.#fps = new RateMeter(this.connectedAtMs);
   }
 
@@ -113,6 +132,17 @@ export class MjpegViewer implements FrameSubscriber {
     socket?.cork();
     res.write(this.#hub.preamble);
     this.#socket = socket;
+    if (
+      socket?.localPort !== undefined &&
+      socket.remoteAddress &&
+      socket.remotePort !== undefined
+    ) {
+      this.#connectionKey = connectionKey(
+        socket.localPort,
+        socket.remoteAddress,
+        socket.remotePort,
+      );
+    }
     this.#hub.subscribe(this);
     this.#send(this.#hub.current);
     socket?.uncork();
@@ -120,7 +150,7 @@ export class MjpegViewer implements FrameSubscriber {
 
   offer(frame: Frame): void {
     if (this.#isClosed) return;
-    if (this.#isWriting) {
+    if (this.#isWriting || this.#isHeldByKernelQueue()) {
       // Latest wins: nothing is queued; the write callback sends whatever is newest then.
       this.#skippedFrames += 1;
       this.#consecutiveSkips += 1;
@@ -141,8 +171,19 @@ export class MjpegViewer implements FrameSubscriber {
       if (nowMs - this.#writingSinceMs >= this.#options.stallTimeoutMs) this.#evict();
       return;
     }
-    if (nowMs - this.#lastSentAtMs >= this.#options.repeatIntervalMs && !this.#paceTimer) {
-      this.#send(this.#hub.current);
+    if (this.#isHeldByKernelQueue()) {
+      // Held back, nothing is written, so progress is the kernel queue shrinking.
+      if (nowMs - this.#queueProgressAtMs >= this.#options.stallTimeoutMs) this.#evict();
+      return;
+    }
+    if (this.#paceTimer) return;
+    const current = this.#hub.current;
+    // A frame skipped while held goes out as soon as the queue allows; otherwise the keep-alive repeat.
+    if (
+      current.seq !== this.#lastSentSeq ||
+      nowMs - this.#lastSentAtMs >= this.#options.repeatIntervalMs
+    ) {
+      this.#send(current);
     }
   }
 
@@ -184,8 +225,54 @@ export class MjpegViewer implements FrameSubscriber {
     this.#paceTimer ??= setTimeout(() => {
       this.#paceTimer = null;
       const current = this.#hub.current;
-      if (!this.#isWriting && current.seq !== this.#lastSentSeq) this.#send(current);
+      if (this.#isWriting || this.#isHeldByKernelQueue()) return;
+      if (current.seq !== this.#lastSentSeq) this.#send(current);
     }, waitMs);
+  }
+
+  /**
+   * Holds a viewer whose link is behind the stream. Linux lets the kernel send queue of a slow link grow to
+   * megabytes, i.e. seconds of old video that no user-space frame dropping can recall. A viewer is behind when
+   * two readings in a row show more than half a part queued; from then on it gets one part per reading, and only once its queue is under half a part, so what it receives is the
+   * newest frame. It is released once its queue has stayed empty after every part for a second.
+   * Where the queue cannot be read (not Linux), write completion alone rules.
+   */
+  #isHeldByKernelQueue(): boolean {
+    const monitor = this.#options.sendQueues;
+    if (!monitor.isAvailable || this.#connectionKey === null) return false;
+    if (monitor.generation !== this.#readingGeneration) {
+      const queued = monitor.queuedBytes(this.#connectionKey);
+      // Absent: the reading predates this connection.
+      if (queued !== undefined) this.#takeReading(queued, monitor.generation, monitor.readAtMs);
+    }
+    if (!this.#isQueueLimited) return false;
+    // The reading predates the part already sent for it: wait for the next one.
+    if (this.#sentSinceReading) return true;
+    return this.#queuedAtReadingBytes > this.#hub.current.part.length / 2;
+  }
+
+  #takeReading(queued: number, generation: number, readAtMs: number): void {
+    if (queued < this.#queuedAtReadingBytes || queued <= IN_FLIGHT_BYTES) {
+      this.#queueProgressAtMs = readAtMs;
+    }
+    const partBytes = this.#hub.current.part.length;
+    if (!this.#isQueueLimited) {
+      // Two readings in a row: a healthy reader that merely lagged for a moment has drained by the second.
+      const isBehind = queued > partBytes / 2;
+      this.#isQueueLimited = (isBehind && this.#wasBehindAtLastReading) || queued > 2 * partBytes;
+      this.#wasBehindAtLastReading = isBehind;
+      this.#cleanSinceMs = null;
+    } else if (this.#sentSinceReading && queued <= IN_FLIGHT_BYTES) {
+      // Released only after a sustained clean spell: a reader's receive buffer emptying after a burst also
+      // shows an empty queue for a reading or two, and releasing on that would queue seconds of video again.
+      this.#cleanSinceMs ??= readAtMs;
+      if (readAtMs - this.#cleanSinceMs >= CLEAN_SPELL_TO_RELEASE_MS) this.#isQueueLimited = false;
+    } else if (queued > IN_FLIGHT_BYTES) {
+      this.#cleanSinceMs = null;
+    }
+    this.#readingGeneration = generation;
+    this.#queuedAtReadingBytes = queued;
+    this.#sentSinceReading = false;
   }
 
   #send(frame: Frame): void {
@@ -195,6 +282,7 @@ export class MjpegViewer implements FrameSubscriber {
     this.#writingSinceMs = nowMs;
     this.#lastSentSeq = frame.seq;
     this.#lastSentAtMs = nowMs;
+    this.#sentSinceReading = true;
     this.#framesSent += 1;
     this.#bytesSent += frame.part.length;
     this.#fps.add(1, nowMs);
@@ -212,7 +300,7 @@ export class MjpegViewer implements FrameSubscriber {
       return;
     }
     const current = this.#hub.current;
-    if (current.seq !== this.#lastSentSeq) this.#sendPaced(current);
+    if (current.seq !== this.#lastSentSeq && !this.#isHeldByKernelQueue()) this.#sendPaced(current);
   }
 
   #evict(): void {

@@ -60,6 +60,7 @@ export function openStream(
     stallTimeoutMs: deps.stallTimeoutMs,
     repeatIntervalMs: deps.repeatIntervalMs,
     bytesOut: deps.bytesOut,
+    sendQueues: deps.registry.sendQueues,
     onClose: (closed, reason) => {
       deps.registry.delete(closed);
       if (reason === 'stalled') {

@@ -79,6 +79,7 @@ export class MjpegViewer implements FrameSubscriber {
   #readingGeneration = 0;
   #queuedAtReadingBytes = 0;
   #sentSinceReading = false;
+  #writtenSinceReadingBytes = 0;
   #cleanSinceMs: number | null = null;
   #wasBehindAtLastReading = false;
   #queueProgressAtMs = 0;
@@ -257,9 +258,12 @@ export class MjpegViewer implements FrameSubscriber {
     }
     const partBytes = this.#hub.current.part.length;
     if (!this.#isQueueLimited) {
-      // Two readings in a row: a healthy reader that merely lagged for a moment has drained by the second.
-      const isBehind = queued > partBytes / 2;
-      this.#isQueueLimited = (isBehind && this.#wasBehindAtLastReading) || queued > 2 * partBytes;
+      // Behind: a backlog, and the link took less than half of what was written since the last reading. A
+      // healthy reader that merely lagged for a moment drains as fast as it is fed, and has caught up by the
+      // second reading; a slow link shows it twice in a row (or at once, by a backlog of several parts).
+      const drained = this.#queuedAtReadingBytes + this.#writtenSinceReadingBytes - queued;
+      const isBehind = queued > partBytes / 2 && drained < this.#writtenSinceReadingBytes / 2;
+      this.#isQueueLimited = isBehind && (this.#wasBehindAtLastReading || queued > 2 * partBytes);
       this.#wasBehindAtLastReading = isBehind;
       this.#cleanSinceMs = null;
     } else if (this.#sentSinceReading && queued <= IN_FLIGHT_BYTES) {
@@ -273,6 +277,7 @@ export class MjpegViewer implements FrameSubscriber {
     this.#readingGeneration = generation;
     this.#queuedAtReadingBytes = queued;
     this.#sentSinceReading = false;
+    this.#writtenSinceReadingBytes = 0;
   }
 
   #send(frame: Frame): void {
@@ -283,6 +288,7 @@ export class MjpegViewer implements FrameSubscriber {
     this.#lastSentSeq = frame.seq;
     this.#lastSentAtMs = nowMs;
     this.#sentSinceReading = true;
+    this.#writtenSinceReadingBytes += frame.part.length;
     this.#framesSent += 1;
     this.#bytesSent += frame.part.length;
     this.#fps.add(1, nowMs);

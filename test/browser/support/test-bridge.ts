@@ -7,6 +7,7 @@ import type {
   CaptureFormat,
   Settings,
 } from '../../../electron/ipc.ts';
+import { mapServerStatus } from '../../../electron/main/broadcast.ts';
 import { defaultSettings } from '../../../electron/main/settings-store.ts';
 import { checkSettingsPatch, type PatchCheck } from '../../../electron/main/validate.ts';
 import { offStatus } from '../../../renderer/initial-status.ts';
@@ -229,26 +230,10 @@ function mapStatus(
   const loopback = new URL(`http://127.0.0.1:${server.port}/`);
   if (server.key) loopback.searchParams.set('key', server.key);
   const urls = server.urls.length > 0 ? server.urls : [loopback.toString()];
-  return {
-    state: isCameraEnded || status.state === 'paused' ? 'paused' : 'live',
-    urls,
-    port: server.port,
-    key: server.key,
-    viewerCount: status.viewerCount,
-    viewers: status.viewers.map((v) => ({
-      id: v.id,
-      address: v.address,
-      userAgent: v.userAgent,
-      fps: v.fps,
-      bytesSent: v.bytesSent,
-      skippedFrames: v.skippedFrames,
-      isSlow: v.isSlow,
-      connectedAtMs: v.connectedAtMs,
-    })),
-    sourceFps: status.sourceFps,
-    frameBytes: status.frame?.bytes ?? 0,
-    outMbps: (status.bytesPerSecondOut * 8) / 1e6,
-    rejectedFrames: status.rejectedFrames,
-    error: null,
-  };
+  // Main's own mapping, so the page sees exactly what the app would show.
+  return mapServerStatus({ urls, port: server.port, key: server.key }, status, {
+    cameraPaused: isCameraEnded,
+    rejectedFrames: 0,
+    warning: null,
+  });
 }

@@ -70,7 +70,7 @@ const targets = {
   // `lancam serve`: the headless CLI over the same server code.
   cli: {
     options: {
-      entryPoints: { lancam: 'server/cli.ts' },
+      entryPoints: { lancam: 'server/cli/cli.ts' },
       outdir: 'out/cli',
       outExtension: { '.js': '.mjs' },
       platform: 'node',

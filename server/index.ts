@@ -3,14 +3,14 @@
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
-import { createApp } from './app.ts';
+import { createApp } from './http/app.ts';
 import { loadAssets } from './assets.ts';
-import { AuthGate, generateKey } from './auth.ts';
-import { FrameHub } from './frame-hub.ts';
-import { shareUrls } from './lan-urls.ts';
-import { listenWithFallback } from './listen.ts';
-import { RateMeter } from './rate-meter.ts';
-import { buildStatus } from './status.ts';
+import { AuthGate, generateKey } from './core/auth.ts';
+import { FrameHub } from './core/frame-hub.ts';
+import { shareUrls } from './core/lan-urls.ts';
+import { listenWithFallback } from './core/listen.ts';
+import { RateMeter } from './core/rate-meter.ts';
+import { buildStatus } from './core/status.ts';
 import type {
   BroadcastServer,
   BroadcastServerOptions,
@@ -18,7 +18,7 @@ import type {
   Logger,
   ServerStatus,
 } from './types.ts';
-import { ViewerRegistry } from './viewer-registry.ts';
+import { ViewerRegistry } from './core/viewer-registry.ts';
 
 export type * from './types.ts';
 
@@ -83,8 +83,7 @@ export async function startBroadcastServer(
   const assets = await loadAssets();
   const startedAtMs = Date.now();
   const hub = new FrameHub(assets.placeholderJpeg, startedAtMs);
-  // The upkeep tick must be finer than the shortest interval it enforces. 100 ms also bounds how much a slow
-  // link can queue in the kernel before its viewer is held back (one tick of the stream: ~3 frames at 30 fps).
+  // The upkeep tick must be finer than the shortest interval it enforces.
   const tickMs = Math.max(
     10,
     Math.min(100, config.repeatIntervalMs / 4, config.stallTimeoutMs / 4),

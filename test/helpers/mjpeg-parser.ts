@@ -2,7 +2,7 @@
 // Shared by the tests (which assert the format) and the benchmark client (which only needs the parts).
 
 // SOI at the start, EOI at the end: the server's own check, under the name the tests have always used.
-export { isJpeg as isCompleteJpeg } from '../../server/jpeg.ts';
+export { isJpeg as isCompleteJpeg } from '../../server/core/jpeg.ts';
 
 export interface MjpegPart {
   /** Part header names lower-cased. */

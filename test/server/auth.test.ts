@@ -1,7 +1,7 @@
 // Access key: 401 without it, ?key= and Basic accepted, wrong keys counted, lockout → 429, open mode.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { AuthGate, generateKey, presentedKey } from '../../server/auth.ts';
+import { AuthGate, generateKey, presentedKey } from '../../server/core/auth.ts';
 import type { BroadcastServer } from '../../server/types.ts';
 import {
   get,

@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
-import { parseCli } from '../../server/cli-args.ts';
+import { parseCli } from '../../server/cli/cli-args.ts';
 import { get, makeFrames, openStream } from './harness.ts';
 
-const cliPath = path.join(import.meta.dirname, '../../server/cli.ts');
+const cliPath = path.join(import.meta.dirname, '../../server/cli/cli.ts');
 const frames = makeFrames(5);
 let framesDir = '';
 let emptyDir = '';

@@ -1,7 +1,7 @@
 // One encode, shared bytes: every viewer of a paced source receives every frame, built once as one Buffer.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FrameHub, type Frame } from '../../server/frame-hub.ts';
+import { FrameHub, type Frame } from '../../server/core/frame-hub.ts';
 import { isCompleteJpeg } from '../helpers/mjpeg-parser.ts';
 import {
   eventually,

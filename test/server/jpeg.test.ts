@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { isJpeg, jpegDimensions } from '../../server/jpeg.ts';
-import { RateMeter } from '../../server/rate-meter.ts';
+import { isJpeg, jpegDimensions } from '../../server/core/jpeg.ts';
+import { RateMeter } from '../../server/core/rate-meter.ts';
 import { makeFrames } from './harness.ts';
 
 test('sizes of real JPEGs, including the shipped placeholder', () => {

@@ -2,7 +2,12 @@
 import assert from 'node:assert/strict';
 import type { NetworkInterfaceInfo } from 'node:os';
 import { describe, test } from 'node:test';
-import { isPrivateIPv4, isVirtualAdapter, mdnsName, shareUrls } from '../../server/lan-urls.ts';
+import {
+  isPrivateIPv4,
+  isVirtualAdapter,
+  mdnsName,
+  shareUrls,
+} from '../../server/core/lan-urls.ts';
 
 function v4(address: string, internal = false): NetworkInterfaceInfo {
   return {

@@ -7,7 +7,7 @@ import {
   parseClientId,
   parseFpsCap,
   resolveRoute,
-} from '../../server/routes.ts';
+} from '../../server/http/routes.ts';
 
 const q = (text: string): URLSearchParams => new URLSearchParams(text);
 

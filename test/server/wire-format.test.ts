@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { formatTimestamp } from '../../server/frame-hub.ts';
+import { formatTimestamp } from '../../server/core/frame-hub.ts';
 import type { BroadcastServer } from '../../server/types.ts';
 import { boundaryOf, isCompleteJpeg, MjpegParser } from '../helpers/mjpeg-parser.ts';
 import {

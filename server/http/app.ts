@@ -1,12 +1,12 @@
 // The Koa app: method and auth checks in front of every route, and the page, snapshot and status handlers
 // (the stream has its own module). Also filters the disconnect errors Koa reports.
 import Koa from 'koa';
-import type { Assets } from './assets.ts';
-import { presentedKey, type AuthGate } from './auth.ts';
-import { formatTimestamp, type FrameHub } from './frame-hub.ts';
+import type { Assets } from '../assets.ts';
+import { presentedKey, type AuthGate } from '../core/auth.ts';
+import { formatTimestamp, type FrameHub } from '../core/frame-hub.ts';
 import { clientAddress, isPublicRoute, resolveRoute, type PublicRoute } from './routes.ts';
-import { openStream, type StreamDeps } from './stream-route.ts';
-import type { ServerStatus } from './types.ts';
+import { openStream, type StreamDeps } from '../mjpeg/stream-route.ts';
+import type { ServerStatus } from '../types.ts';
 
 const NO_CACHE = 'no-store, no-cache, must-revalidate, max-age=0';
 

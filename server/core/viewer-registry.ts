@@ -1,12 +1,9 @@
 // The live stream viewers and the one timer that drives every viewer's upkeep (repeat, stall eviction),
 // so a thousand viewers cost one timer, not a thousand.
-import { KernelSendQueueMonitor } from './kernel-send-queues.ts';
-import type { MjpegViewer } from './mjpeg-viewer.ts';
+import type { MjpegViewer } from '../mjpeg/mjpeg-viewer.ts';
 
 export class ViewerRegistry {
   readonly #viewers = new Set<MjpegViewer>();
-  /** Kernel send-queue readings, refreshed once per tick for every viewer at once. */
-  readonly sendQueues = new KernelSendQueueMonitor();
   readonly #tickMs: number;
   #timer: NodeJS.Timeout | null = null;
 
@@ -24,8 +21,6 @@ export class ViewerRegistry {
 
   add(viewer: MjpegViewer): void {
     this.#viewers.add(viewer);
-    // A reading that includes the new connection soon, so a slow link is caught before it queues much.
-    this.sendQueues.refresh();
     if (!this.#timer) {
       this.#timer = setInterval(() => {
         this.#tick();
@@ -54,7 +49,6 @@ export class ViewerRegistry {
 
   #tick(): void {
     const nowMs = Date.now();
-    this.sendQueues.refresh();
     for (const viewer of [...this.#viewers]) viewer.tick(nowMs);
   }
 }

@@ -2,10 +2,9 @@
 // its socket is busy and sends the newest once it is free, paces ?fps=, repeats the latest, evicts stalls.
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Frame, FrameHub, FrameSubscriber } from './frame-hub.ts';
-import { connectionKey, type KernelSendQueueMonitor } from './kernel-send-queues.ts';
-import { RateMeter } from './rate-meter.ts';
-import type { ViewerStats } from './types.ts';
+import type { Frame, FrameHub, FrameSubscriber } from '../core/frame-hub.ts';
+import { RateMeter } from '../core/rate-meter.ts';
+import type { ViewerStats } from '../types.ts';
 
 /** Consecutive skipped frames after which a viewer is flagged slow (ScreenStream uses 5 too). */
 export const SLOW_AFTER_SKIPS = 5;
@@ -22,8 +21,6 @@ export interface ViewerOptions {
   readonly repeatIntervalMs: number;
   /** Shared meter for the server's total output rate. */
   readonly bytesOut: RateMeter;
-  /** Kernel send-queue readings (Linux); lets a slow link get fresh frames instead of megabytes of old ones. */
-  readonly sendQueues: KernelSendQueueMonitor;
   /** Called once, when the viewer is gone for good. */
   readonly onClose: (viewer: MjpegViewer, reason: CloseReason) => void;
 }
@@ -43,12 +40,6 @@ export function streamHeaders(boundary: string): Record<string, string> {
 }
 
 export type CloseReason = 'disconnected' | 'stalled' | 'ended';
-
-/** Unacknowledged bytes a healthy link has in flight at any moment (a few ms at LAN speed). */
-const IN_FLIGHT_BYTES = 16 * 1024;
-
-/** How long a held viewer's queue must stay empty after each part before it is released. */
-const CLEAN_SPELL_TO_RELEASE_MS = 1000;
 
 /** After end(), a peer that never reads is cut off this much later so close() cannot hang on it. */
 const END_GRACE_MS = 2000;
@@ -73,16 +64,6 @@ export class MjpegViewer implements FrameSubscriber {
   #endTimer: NodeJS.Timeout | null = null;
   #isClosed = false;
   #socket: Socket | null = null;
-  #connectionKey: string | null = null;
-  // Kernel send-queue state (see #isHeldByKernelQueue): set while the link is behind the stream.
-  #isQueueLimited = false;
-  #readingGeneration = 0;
-  #queuedAtReadingBytes = 0;
-  #sentSinceReading = false;
-  #writtenSinceReadingBytes = 0;
-  #cleanSinceMs: number | null = null;
-  #wasBehindAtLastReading = false;
-  #queueProgressAtMs = 0;
   // One callback per viewer rather than a closure per write: at 200 viewers × 30 fps that is garbage saved.
   readonly #onWrittenBound = (error?: Error | null): void => {
     this.#onWritten(error);
@@ -94,7 +75,6 @@ export class MjpegViewer implements FrameSubscriber {
     this.#options = options;
     this.#minIntervalMs = options.maxFps ? 1000 / options.maxFps : 0;
     this.connectedAtMs = Date.now();
-    this.#queueProgressAtMs = this.connectedAtMs;
     this.#fps = new RateMeter(this.connectedAtMs);
   }
 
@@ -133,17 +113,6 @@ export class MjpegViewer implements FrameSubscriber {
     socket?.cork();
     res.write(this.#hub.preamble);
     this.#socket = socket;
-    if (
-      socket?.localPort !== undefined &&
-      socket.remoteAddress &&
-      socket.remotePort !== undefined
-    ) {
-      this.#connectionKey = connectionKey(
-        socket.localPort,
-        socket.remoteAddress,
-        socket.remotePort,
-      );
-    }
     this.#hub.subscribe(this);
     this.#send(this.#hub.current);
     socket?.uncork();
@@ -151,7 +120,7 @@ export class MjpegViewer implements FrameSubscriber {
 
   offer(frame: Frame): void {
     if (this.#isClosed) return;
-    if (this.#isWriting || this.#isHeldByKernelQueue()) {
+    if (this.#isWriting) {
       // Latest wins: nothing is queued; the write callback sends whatever is newest then.
       this.#skippedFrames += 1;
       this.#consecutiveSkips += 1;
@@ -172,14 +141,9 @@ export class MjpegViewer implements FrameSubscriber {
       if (nowMs - this.#writingSinceMs >= this.#options.stallTimeoutMs) this.#evict();
       return;
     }
-    if (this.#isHeldByKernelQueue()) {
-      // Held back, nothing is written, so progress is the kernel queue shrinking.
-      if (nowMs - this.#queueProgressAtMs >= this.#options.stallTimeoutMs) this.#evict();
-      return;
-    }
     if (this.#paceTimer) return;
     const current = this.#hub.current;
-    // A frame skipped while held goes out as soon as the queue allows; otherwise the keep-alive repeat.
+    // A frame skipped while a pace timer ran goes out now; otherwise the keep-alive repeat.
     if (
       current.seq !== this.#lastSentSeq ||
       nowMs - this.#lastSentAtMs >= this.#options.repeatIntervalMs
@@ -226,58 +190,9 @@ export class MjpegViewer implements FrameSubscriber {
     this.#paceTimer ??= setTimeout(() => {
       this.#paceTimer = null;
       const current = this.#hub.current;
-      if (this.#isWriting || this.#isHeldByKernelQueue()) return;
+      if (this.#isWriting) return;
       if (current.seq !== this.#lastSentSeq) this.#send(current);
     }, waitMs);
-  }
-
-  /**
-   * Holds a viewer whose link is behind the stream. Linux lets the kernel send queue of a slow link grow to
-   * megabytes, i.e. seconds of old video that no user-space frame dropping can recall. A viewer is behind when
-   * two readings in a row show more than half a part queued; from then on it gets one part per reading, and only once its queue is under half a part, so what it receives is the
-   * newest frame. It is released once its queue has stayed empty after every part for a second.
-   * Where the queue cannot be read (not Linux), write completion alone rules.
-   */
-  #isHeldByKernelQueue(): boolean {
-    const monitor = this.#options.sendQueues;
-    if (!monitor.isAvailable || this.#connectionKey === null) return false;
-    if (monitor.generation !== this.#readingGeneration) {
-      const queued = monitor.queuedBytes(this.#connectionKey);
-      // Absent: the reading predates this connection.
-      if (queued !== undefined) this.#takeReading(queued, monitor.generation, monitor.readAtMs);
-    }
-    if (!this.#isQueueLimited) return false;
-    // The reading predates the part already sent for it: wait for the next one.
-    if (this.#sentSinceReading) return true;
-    return this.#queuedAtReadingBytes > this.#hub.current.part.length / 2;
-  }
-
-  #takeReading(queued: number, generation: number, readAtMs: number): void {
-    if (queued < this.#queuedAtReadingBytes || queued <= IN_FLIGHT_BYTES) {
-      this.#queueProgressAtMs = readAtMs;
-    }
-    const partBytes = this.#hub.current.part.length;
-    if (!this.#isQueueLimited) {
-      // Behind: a backlog, and the link took less than half of what was written since the last reading. A
-      // healthy reader that merely lagged for a moment drains as fast as it is fed, and has caught up by the
-      // second reading; a slow link shows it twice in a row (or at once, by a backlog of several parts).
-      const drained = this.#queuedAtReadingBytes + this.#writtenSinceReadingBytes - queued;
-      const isBehind = queued > partBytes / 2 && drained < this.#writtenSinceReadingBytes / 2;
-      this.#isQueueLimited = isBehind && (this.#wasBehindAtLastReading || queued > 2 * partBytes);
-      this.#wasBehindAtLastReading = isBehind;
-      this.#cleanSinceMs = null;
-    } else if (this.#sentSinceReading && queued <= IN_FLIGHT_BYTES) {
-      // Released only after a sustained clean spell: a reader's receive buffer emptying after a burst also
-      // shows an empty queue for a reading or two, and releasing on that would queue seconds of video again.
-      this.#cleanSinceMs ??= readAtMs;
-      if (readAtMs - this.#cleanSinceMs >= CLEAN_SPELL_TO_RELEASE_MS) this.#isQueueLimited = false;
-    } else if (queued > IN_FLIGHT_BYTES) {
-      this.#cleanSinceMs = null;
-    }
-    this.#readingGeneration = generation;
-    this.#queuedAtReadingBytes = queued;
-    this.#sentSinceReading = false;
-    this.#writtenSinceReadingBytes = 0;
   }
 
   #send(frame: Frame): void {
@@ -287,8 +202,6 @@ export class MjpegViewer implements FrameSubscriber {
     this.#writingSinceMs = nowMs;
     this.#lastSentSeq = frame.seq;
     this.#lastSentAtMs = nowMs;
-    this.#sentSinceReading = true;
-    this.#writtenSinceReadingBytes += frame.part.length;
     this.#framesSent += 1;
     this.#bytesSent += frame.part.length;
     this.#fps.add(1, nowMs);
@@ -306,7 +219,7 @@ export class MjpegViewer implements FrameSubscriber {
       return;
     }
     const current = this.#hub.current;
-    if (current.seq !== this.#lastSentSeq && !this.#isHeldByKernelQueue()) this.#sendPaced(current);
+    if (current.seq !== this.#lastSentSeq) this.#sendPaced(current);
   }
 
   #evict(): void {

@@ -1,8 +1,8 @@
 // Builds the ServerStatus snapshot (status(), onStatus and /status.json) from the hub and the viewers.
 import type { FrameHub } from './frame-hub.ts';
-import type { MjpegViewer } from './mjpeg-viewer.ts';
+import type { MjpegViewer } from '../mjpeg/mjpeg-viewer.ts';
 import type { RateMeter } from './rate-meter.ts';
-import type { ServerState, ServerStatus } from './types.ts';
+import type { ServerState, ServerStatus } from '../types.ts';
 
 export interface StatusSources {
   readonly hub: FrameHub;

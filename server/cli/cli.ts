@@ -1,7 +1,7 @@
 // `lancam` command-line entry: `lancam serve` streams a folder of JPEGs through the same server the app uses.
 import { parseCli, USAGE, type ServeArgs } from './cli-args.ts';
 import { loadFrameDir, startFrameLoop, UsageError } from './frame-source.ts';
-import { startBroadcastServer, type Logger } from './index.ts';
+import { startBroadcastServer, type Logger } from '../index.ts';
 
 const stderrLogger: Logger = {
   info: (message) => process.stderr.write(`lancam: ${message}\n`),

@@ -2,8 +2,8 @@
 // fixed rate, like a camera would publish them.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isJpeg, jpegDimensions } from './jpeg.ts';
-import type { FrameMeta } from './types.ts';
+import { isJpeg, jpegDimensions } from '../core/jpeg.ts';
+import type { FrameMeta } from '../types.ts';
 
 export interface SourceFrame {
   readonly jpeg: Buffer;

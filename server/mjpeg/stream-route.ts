@@ -1,12 +1,12 @@
 // The /stream.mjpg handler: admits a viewer (maxViewers, ?fps=), takes the response away from Koa and hands
 // it to an MjpegViewer; HEAD gets the stream head alone.
 import type Koa from 'koa';
-import type { FrameHub } from './frame-hub.ts';
+import type { FrameHub } from '../core/frame-hub.ts';
 import { MjpegViewer, streamHeaders } from './mjpeg-viewer.ts';
-import type { RateMeter } from './rate-meter.ts';
-import { parseClientId, parseFpsCap } from './routes.ts';
-import type { Logger } from './types.ts';
-import type { ViewerRegistry } from './viewer-registry.ts';
+import type { RateMeter } from '../core/rate-meter.ts';
+import { parseClientId, parseFpsCap } from '../http/routes.ts';
+import type { Logger } from '../types.ts';
+import type { ViewerRegistry } from '../core/viewer-registry.ts';
 
 export interface StreamDeps {
   readonly hub: FrameHub;
@@ -60,7 +60,6 @@ export function openStream(
     stallTimeoutMs: deps.stallTimeoutMs,
     repeatIntervalMs: deps.repeatIntervalMs,
     bytesOut: deps.bytesOut,
-    sendQueues: deps.registry.sendQueues,
     onClose: (closed, reason) => {
       deps.registry.delete(closed);
       if (reason === 'stalled') {

@@ -19,6 +19,7 @@ import type {
   ServerStatus,
 } from './types.ts';
 import { ViewerRegistry } from './core/viewer-registry.ts';
+import { createFrameChannel } from './ws/frame-channel.ts';
 
 export type * from './types.ts';
 
@@ -152,6 +153,19 @@ export async function startBroadcastServer(
     },
   );
   server.timeout = 30_000;
+  const frameChannel = createFrameChannel({
+    hub,
+    registry,
+    gate,
+    logger,
+    maxViewers: config.maxViewers,
+    stallTimeoutMs: config.stallTimeoutMs,
+    bytesOut,
+    onViewersChanged: queueStatus,
+  });
+  server.on('upgrade', (req, socket, head) => {
+    frameChannel.handleUpgrade(req, socket, head);
+  });
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);

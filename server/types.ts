@@ -56,7 +56,19 @@ export interface ViewerStats {
   readonly pendingBytes?: number;
   /** The `?client=` tag the viewer sent, if any: lets the viewer page find its own stream in /status.json. */
   readonly clientId?: string;
+  /**
+   * How the viewer receives frames: 'mjpeg' is the multipart stream every player reads; 'websocket' is the
+   * viewer page's acknowledged frame channel.
+   */
+  readonly protocol?: ViewerProtocol;
+  /**
+   * Capture → drawn, in milliseconds, for the last frame the viewer acknowledged (acknowledged channels only:
+   * a multipart reader never says when it showed a frame).
+   */
+  readonly frameAgeMs?: number;
 }
+
+export type ViewerProtocol = 'mjpeg' | 'websocket';
 
 export interface ServerStatus {
   /** 'waiting' before the first frame, 'paused' after pause(), else 'live'. */

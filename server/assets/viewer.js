@@ -1,6 +1,8 @@
 // @ts-check
-// Viewer page logic: keeps one MJPEG <img> connected (reconnect with backoff, stall watchdog, snapshot-polling
-// fallback), drops the stream whenever the page is hidden or unloaded, and shows a clear offline state.
+// Viewer page logic: shows the camera through the acknowledged frame channel (a WebSocket: the server sends the
+// newest frame once the page has drawn the previous one, so a slow link shows fresh frames, not a backlog),
+// falls back to the multipart <img> stream and then to snapshot polling, drops every stream whenever the page is
+// hidden or unloaded, shows how far behind live the picture is, and a clear offline state.
 
 const STATUS_POLL_MS = 2000;
 /** No visible change this long while the source is live means the stream stalled (or never started). */
@@ -11,6 +13,16 @@ const SNAPSHOT_POLL_MS = 500;
 /** While polling, how often the stream is tried again. */
 const STREAM_RETRY_WHILE_POLLING_MS = 30_000;
 const MAX_BACKOFF_MS = 30_000;
+/** Channel attempts that fail before opening, in a row, before the page uses the multipart stream instead. */
+const CHANNEL_FAILURES_BEFORE_MULTIPART = 2;
+/** Clock-offset probes: one at connect, then this often (the broadcaster's clock may differ from ours). */
+const CLOCK_PING_MS = 10_000;
+/** How often the "behind live" readout may change: often enough to follow, rarely enough to read. */
+const BEHIND_UPDATE_MS = 500;
+/** Must match server/ws/frame-message.ts. */
+const FRAME_HEADER_BYTES = 24;
+const FRAME_LAYOUT_VERSION = 1;
+const FRAME_KIND_JPEG = 1;
 /** The server's lockout lasts 5 minutes. */
 const LOCKOUT_RETRY_MS = 5 * 60_000;
 
@@ -31,6 +43,7 @@ const stage = byId('stage', HTMLElement);
 const offline = byId('offline', HTMLElement);
 const offlineDetail = byId('offline-detail', HTMLElement);
 const stateText = byId('state', HTMLElement);
+const behindText = byId('behind', HTMLElement);
 const fullscreenButton = byId('fullscreen', HTMLButtonElement);
 const saveLink = byId('save', HTMLAnchorElement);
 
@@ -53,7 +66,7 @@ function withKey(path, params = {}) {
   return text ? `${path}?${text}` : path;
 }
 
-/** @typedef {'stream' | 'polling' | 'offline' | 'hidden'} Mode */
+/** @typedef {'channel' | 'stream' | 'polling' | 'offline' | 'hidden'} Mode */
 
 /** @type {Mode} */
 let mode = 'hidden';
@@ -73,6 +86,21 @@ let statusTimer;
 let pollTimer;
 /** @type {ReturnType<typeof setTimeout> | undefined} */
 let streamRetryTimer;
+/** @type {WebSocket | null} */
+let channel = null;
+let channelFailures = 0;
+/** Once the channel failed this page uses the multipart stream until the next full retry. */
+let isChannelBroken = false;
+/** Broadcaster clock − our clock, from the ping with the shortest round trip so far. */
+let clockOffsetMs = 0;
+let bestPingRoundTripMs = Infinity;
+/** @type {ReturnType<typeof setInterval> | undefined} */
+let pingTimer;
+let lastBehindUpdateMs = 0;
+/** The frame being decoded and the newest one waiting behind it: the page never queues more than that. */
+let isDecoding = false;
+/** @type {{ seq: number, captureTimeMs: number, blob: Blob } | null} */
+let waitingFrame = null;
 
 const probe = document.createElement('canvas');
 probe.width = 8;
@@ -108,13 +136,162 @@ function stopTimers() {
   clearInterval(statusTimer);
   clearInterval(pollTimer);
   clearTimeout(streamRetryTimer);
-  retryTimer = statusTimer = pollTimer = streamRetryTimer = undefined;
+  clearInterval(pingTimer);
+  retryTimer = statusTimer = pollTimer = streamRetryTimer = pingTimer = undefined;
+  closeChannel();
+}
+
+/** @param {Mode} next */
+function setMode(next) {
+  mode = next;
+  document.body.dataset.mode = next;
+  if (next !== 'channel') behindText.textContent = '';
+}
+
+function closeChannel() {
+  if (!channel) return;
+  const closing = channel;
+  channel = null;
+  closing.onopen = closing.onmessage = closing.onclose = closing.onerror = null;
+  closing.close();
+  waitingFrame = null;
+}
+
+/** The best way this browser can watch: the acknowledged channel, else the multipart stream. */
+function startLive() {
+  if (typeof WebSocket === 'function' && !isChannelBroken) startChannel();
+  else startStream();
+}
+
+function startChannel() {
+  stopTimers();
+  dropImage();
+  setMode('channel');
+  attempt += 1;
+  connectedAtMs = lastChangeAtMs = Date.now();
+  lastSignature = '';
+  setState('Connecting…');
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  const socket = new WebSocket(
+    `${scheme}//${location.host}${withKey('/stream.ws', { client: clientId })}`,
+  );
+  socket.binaryType = 'arraybuffer';
+  let isOpen = false;
+  socket.onopen = () => {
+    isOpen = true;
+    channelFailures = 0;
+    sendPing();
+    pingTimer = setInterval(sendPing, CLOCK_PING_MS);
+  };
+  socket.onmessage = (event) => {
+    if (event.data instanceof ArrayBuffer) onChannelFrame(event.data);
+    else if (typeof event.data === 'string') onChannelText(event.data);
+  };
+  socket.onclose = (event) => {
+    if (channel !== socket) return;
+    channel = null;
+    clearInterval(pingTimer);
+    // 1012: the server asked every viewer to reconnect (new size, restart); do it at once.
+    if (isOpen && event.code === 1012) {
+      startChannel();
+      return;
+    }
+    if (!isOpen) channelFailures += 1;
+    if (channelFailures >= CHANNEL_FAILURES_BEFORE_MULTIPART) {
+      isChannelBroken = true;
+      startStream();
+      return;
+    }
+    setState('Reconnecting…');
+    // The status check tells a refused key (401/429) and an unreachable server apart, and reconnects.
+    void fetchStatus().then((status) => {
+      if (status !== null && mode === 'channel') {
+        retryTimer = setTimeout(startChannel, backoffMs(channelFailures + 1));
+      }
+    });
+  };
+  channel = socket;
+  statusTimer = setInterval(() => void checkStatus(), STATUS_POLL_MS);
+}
+
+function sendPing() {
+  channel?.send(JSON.stringify({ type: 'ping', t: Date.now() }));
+}
+
+/** @param {string} text */
+function onChannelText(text) {
+  /** @type {{ type?: unknown, t?: unknown, serverTimeMs?: unknown }} */
+  let message;
+  try {
+    message = JSON.parse(text);
+  } catch {
+    return;
+  }
+  if (message.type !== 'pong' || typeof message.t !== 'number') return;
+  if (typeof message.serverTimeMs !== 'number') return;
+  const nowMs = Date.now();
+  const roundTripMs = nowMs - message.t;
+  // NTP's rule: the sample with the shortest round trip has the smallest error (half its round trip).
+  if (roundTripMs <= bestPingRoundTripMs) {
+    bestPingRoundTripMs = roundTripMs;
+    clockOffsetMs = message.serverTimeMs - (message.t + nowMs) / 2;
+  }
+}
+
+/** @param {ArrayBuffer} data */
+function onChannelFrame(data) {
+  if (data.byteLength < FRAME_HEADER_BYTES) return;
+  const view = new DataView(data);
+  if (view.getUint8(0) !== FRAME_LAYOUT_VERSION || view.getUint8(1) !== FRAME_KIND_JPEG) return;
+  const frame = {
+    seq: view.getUint32(4, true),
+    captureTimeMs: view.getFloat64(8, true),
+    blob: new Blob([new Uint8Array(data, FRAME_HEADER_BYTES)], { type: 'image/jpeg' }),
+  };
+  // Latest wins in the page too: a frame that arrives while another decodes replaces any older waiting one.
+  waitingFrame = frame;
+  if (!isDecoding) void drawWaitingFrames();
+}
+
+async function drawWaitingFrames() {
+  isDecoding = true;
+  while (waitingFrame && mode === 'channel') {
+    const frame = waitingFrame;
+    waitingFrame = null;
+    const url = URL.createObjectURL(frame.blob);
+    const previous = snapshotUrl;
+    snapshotUrl = url;
+    img.src = url;
+    try {
+      // Resolves once the picture can be painted: acknowledging then means "drawn", not merely "received".
+      await img.decode();
+    } catch {
+      // A frame the browser cannot decode is skipped; the next one replaces it.
+    }
+    if (previous) URL.revokeObjectURL(previous);
+    if (channel && mode === 'channel') {
+      channel.send(JSON.stringify({ type: 'ack', seq: frame.seq }));
+      showBehind(frame.captureTimeMs);
+      showOffline(false);
+    }
+  }
+  isDecoding = false;
+}
+
+/** @param {number} captureTimeMs */
+function showBehind(captureTimeMs) {
+  const nowMs = Date.now();
+  if (nowMs - lastBehindUpdateMs < BEHIND_UPDATE_MS) return;
+  lastBehindUpdateMs = nowMs;
+  const behindS = Math.max(0, (nowMs + clockOffsetMs - captureTimeMs) / 1000);
+  behindText.textContent = `${behindS < 10 ? behindS.toFixed(1) : Math.round(behindS)} s behind`;
+  behindText.title = 'How long ago the camera took the picture you see';
 }
 
 function startStream() {
   stopTimers();
   dropImage();
-  mode = 'stream';
+  setMode('stream');
   attempt += 1;
   connectedAtMs = lastChangeAtMs = Date.now();
   lastSignature = '';
@@ -125,6 +302,10 @@ function startStream() {
 }
 
 function onStreamFailure() {
+  if (mode === 'channel') {
+    startChannel();
+    return;
+  }
   if (mode !== 'stream') return;
   dropImage();
   streamFailures += 1;
@@ -140,11 +321,14 @@ function onStreamFailure() {
 function startPolling() {
   stopTimers();
   dropImage();
-  mode = 'polling';
+  setMode('polling');
   setState('Live stream unavailable: showing snapshots');
   pollTimer = setInterval(() => void pollSnapshot(), SNAPSHOT_POLL_MS);
   statusTimer = setInterval(() => void checkStatus(), STATUS_POLL_MS);
-  streamRetryTimer = setTimeout(startStream, STREAM_RETRY_WHILE_POLLING_MS);
+  streamRetryTimer = setTimeout(() => {
+    isChannelBroken = false;
+    startLive();
+  }, STREAM_RETRY_WHILE_POLLING_MS);
   void pollSnapshot();
 }
 
@@ -191,7 +375,7 @@ function goOffline(detail, retryMs) {
   if (mode === 'hidden') return;
   stopTimers();
   dropImage();
-  mode = 'offline';
+  setMode('offline');
   setState('Offline');
   if (retryMs === null) {
     showOffline(true, detail);
@@ -207,7 +391,7 @@ async function probeServer() {
   if ((await fetchStatus()) === null) return;
   offlineFailures = 0;
   showOffline(false);
-  startStream();
+  startLive();
 }
 
 /** A tiny downscaled copy of the current frame, to tell whether the picture still changes. */
@@ -253,7 +437,7 @@ async function checkStatus() {
   if (status === null) return;
   offlineFailures = 0;
   const viewers = `${status.viewerCount} watching`;
-  if (mode !== 'stream') return;
+  if (mode !== 'stream' && mode !== 'channel') return;
   const nowMs = Date.now();
   const signature = frameSignature();
   if (signature !== '' && signature !== lastSignature) {
@@ -267,7 +451,7 @@ async function checkStatus() {
   // The server ended this stream (reconnectViewers after a size change, a stall eviction): reconnect now.
   const isMine = status.viewers.some((viewer) => viewer.clientId === clientId);
   if (!isMine && nowMs - connectedAtMs > STATUS_POLL_MS) {
-    startStream();
+    startLive();
     return;
   }
   // A still picture is expected while paused or waiting; while live it means the stream is stuck.
@@ -288,19 +472,19 @@ img.addEventListener('error', () => {
 function stopForHidden() {
   stopTimers();
   dropImage();
-  mode = 'hidden';
+  setMode('hidden');
   setState('Paused while this tab is hidden');
 }
 
 document.addEventListener('visibilitychange', () => {
   if (document.visibilityState === 'hidden') stopForHidden();
-  else if (mode === 'hidden') startStream();
+  else if (mode === 'hidden') startLive();
 });
 
 // pagehide also covers the back/forward cache, where unload never fires.
 window.addEventListener('pagehide', stopForHidden);
 window.addEventListener('pageshow', () => {
-  if (mode === 'hidden' && document.visibilityState === 'visible') startStream();
+  if (mode === 'hidden' && document.visibilityState === 'visible') startLive();
 });
 
 fullscreenButton.addEventListener('click', () => {
@@ -316,5 +500,5 @@ saveLink.addEventListener('click', () => {
 });
 
 saveLink.href = withKey('/snapshot.jpg');
-if (document.visibilityState === 'visible') startStream();
+if (document.visibilityState === 'visible') startLive();
 else stopForHidden();

@@ -10,18 +10,23 @@ import type { ServerStatus } from '../types.ts';
 
 const NO_CACHE = 'no-store, no-cache, must-revalidate, max-age=0';
 
-// Every source is 'self' and the page has no inline code, so nothing injected could run or phone home.
-const PAGE_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  // blob: for the snapshot-polling fallback, which swaps object URLs into the <img>.
-  "img-src 'self' blob:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+// Every source is our own origin and the page has no inline code, so nothing injected could run or phone home.
+function pageCsp(host: string): string {
+  // Older WebKit does not count ws: as 'self' (CSP3 does), so the frame channel's origin is named; only a
+  // plain host[:port] is echoed into the header.
+  const channel = /^[A-Za-z0-9.:[\]-]{1,255}$/.test(host) ? ` ws://${host} wss://${host}` : '';
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    // blob: for frames from the channel and the snapshot-polling fallback, swapped into the <img> as object URLs.
+    "img-src 'self' blob:",
+    `connect-src 'self'${channel}`,
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
 
 // Errors that only mean a viewer went away; Koa reports them even after headers were sent (koa context.js).
 const EXPECTED_DISCONNECTS = new Set([
@@ -40,8 +45,7 @@ export interface AppDeps extends StreamDeps {
 
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
-  let lastViewerId = 0;
-  const nextViewerId = (): number => ++lastViewerId;
+  const nextViewerId = (): number => deps.registry.nextId();
 
   app.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code && EXPECTED_DISCONNECTS.has(error.code)) return;
@@ -144,6 +148,6 @@ function text(ctx: Koa.Context, status: number, message: string): void {
 function html(ctx: Koa.Context, status: number, body: Buffer): void {
   ctx.status = status;
   ctx.type = 'text/html; charset=utf-8';
-  ctx.set('Content-Security-Policy', PAGE_CSP);
+  ctx.set('Content-Security-Policy', pageCsp(ctx.host));
   ctx.body = body;
 }

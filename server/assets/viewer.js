@@ -145,7 +145,14 @@ function stopTimers() {
 function setMode(next) {
   mode = next;
   document.body.dataset.mode = next;
-  if (next !== 'channel') behindText.textContent = '';
+  if (next === 'stream') {
+    // The plain MJPEG stream: works everywhere, but cannot tell how old the picture is.
+    behindText.textContent = 'Compatibility mode';
+    behindText.title =
+      'This network does not pass the live channel; the picture may lag on a slow link';
+  } else if (next !== 'channel') {
+    behindText.textContent = '';
+  }
 }
 
 function closeChannel() {

@@ -134,6 +134,7 @@ describe('viewer page in Chromium', { skip: !hasChromium() && 'no Chromium' }, (
       await page.goto(withKey(server, '/'));
       await eventually(async () => (await naturalWidth(page)) > 0, 10_000, 'image shown');
       assert.equal(await page.evaluate(() => document.body.dataset.mode), 'stream');
+      assert.equal(await page.textContent('#behind'), 'Compatibility mode');
       assert.equal(server.status().viewers[0]?.protocol, 'mjpeg');
       const first = await imageSignature(page);
       await eventually(async () => (await imageSignature(page)) !== first, 5000, 'image changes');

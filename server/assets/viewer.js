@@ -46,6 +46,11 @@ const stateText = byId('state', HTMLElement);
 const behindText = byId('behind', HTMLElement);
 const fullscreenButton = byId('fullscreen', HTMLButtonElement);
 const saveLink = byId('save', HTMLAnchorElement);
+const lastFrame = byId('last-frame', HTMLCanvasElement);
+const controls = byId('controls', HTMLElement);
+/** Touch screens: the controls sit over the picture and hide themselves after a while (a tap brings them back). */
+const isTouch = matchMedia('(pointer: coarse)').matches;
+const CONTROLS_HIDE_MS = 3000;
 
 const key = new URLSearchParams(location.search).get('key');
 /** Tags this page's stream, so /status.json tells whether the server still has it (Chromium fires no event
@@ -117,15 +122,46 @@ function setState(text) {
   stateText.textContent = text;
 }
 
-/** @param {boolean} isOffline @param {string} [detail] */
+/**
+ * Offline: the last picture stays, dimmed, under the notice, and Save snapshot is off (there is nothing new to
+ * save). Back online: the live picture replaces it.
+ * @param {boolean} isOffline @param {string} [detail]
+ */
 function showOffline(isOffline, detail = '') {
   offline.hidden = !isOffline;
+  lastFrame.hidden = !isOffline || lastFrame.width === 0;
   img.classList.toggle('is-hidden', isOffline);
   if (isOffline) offlineDetail.textContent = detail;
+  setSaveEnabled(!isOffline);
+}
+
+/** Copies what the <img> shows into the canvas that stays on screen while offline. */
+function keepLastFrame() {
+  if (img.naturalWidth === 0) return;
+  lastFrame.width = img.naturalWidth;
+  lastFrame.height = img.naturalHeight;
+  try {
+    lastFrame.getContext('2d')?.drawImage(img, 0, 0);
+  } catch {
+    lastFrame.width = 0;
+  }
+}
+
+/** @param {boolean} isEnabled */
+function setSaveEnabled(isEnabled) {
+  if (isEnabled) {
+    saveLink.removeAttribute('aria-disabled');
+    saveLink.href = withKey('/snapshot.jpg');
+  } else {
+    saveLink.setAttribute('aria-disabled', 'true');
+    saveLink.removeAttribute('href');
+  }
 }
 
 // Clearing src (not removing the element) is what makes Chromium close the connection (crbug 73395).
 function dropImage() {
+  // Whatever was on screen is what the offline state shows, dimmed, until a new picture arrives.
+  keepLastFrame();
   img.src = '';
   if (snapshotUrl) URL.revokeObjectURL(snapshotUrl);
   snapshotUrl = null;
@@ -390,7 +426,7 @@ function goOffline(detail, retryMs) {
   }
   offlineFailures += 1;
   const delayMs = retryMs ?? backoffMs(offlineFailures);
-  showOffline(true, `${detail} Retrying in ${Math.round(delayMs / 1000)} s…`);
+  showOffline(true, `${detail} Reconnecting…`);
   retryTimer = setTimeout(() => void probeServer(), delayMs);
 }
 
@@ -494,12 +530,54 @@ window.addEventListener('pageshow', () => {
   if (mode === 'hidden' && document.visibilityState === 'visible') startLive();
 });
 
+/**
+ * Fullscreen where the browser allows it for a page element: iPadOS Safari only has the webkit-prefixed call, and
+ * iPhone Safari has none (only <video> can go fullscreen there), so the button is not offered.
+ * @typedef {{ webkitFullscreenEnabled?: boolean, webkitFullscreenElement?: Element | null,
+ *   webkitExitFullscreen?: () => void }} WebkitDocument
+ * @typedef {{ webkitRequestFullscreen?: () => void }} WebkitElement
+ */
+const webkitDocument = /** @type {Document & WebkitDocument} */ (document);
+const webkitStage = /** @type {HTMLElement & WebkitElement} */ (stage);
+if (!document.fullscreenEnabled && !webkitDocument.webkitFullscreenEnabled) {
+  fullscreenButton.hidden = true;
+}
+
 fullscreenButton.addEventListener('click', () => {
   if (document.fullscreenElement) void document.exitFullscreen();
-  else void stage.requestFullscreen().catch(() => undefined);
+  else if (webkitDocument.webkitFullscreenElement) webkitDocument.webkitExitFullscreen?.();
+  else if (typeof stage.requestFullscreen === 'function') {
+    void stage.requestFullscreen().catch(() => undefined);
+  } else webkitStage.webkitRequestFullscreen?.();
 });
 
-saveLink.addEventListener('click', () => {
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let hideControlsTimer;
+function showControls() {
+  document.body.classList.remove('controls-hidden');
+  clearTimeout(hideControlsTimer);
+  hideControlsTimer = setTimeout(() => {
+    // Never hide while the viewer is using them or while there is no picture to look at.
+    if (!controls.contains(document.activeElement) && offline.hidden) {
+      document.body.classList.add('controls-hidden');
+    }
+  }, CONTROLS_HIDE_MS);
+}
+if (isTouch) {
+  stage.addEventListener('click', () => {
+    if (document.body.classList.contains('controls-hidden')) showControls();
+    else document.body.classList.add('controls-hidden');
+  });
+  controls.addEventListener('pointerdown', showControls);
+  controls.addEventListener('focusin', showControls);
+  showControls();
+}
+
+saveLink.addEventListener('click', (event) => {
+  if (saveLink.getAttribute('aria-disabled') === 'true') {
+    event.preventDefault();
+    return;
+  }
   // Refreshed on each click so the download is the picture of this moment.
   saveLink.href = withKey('/snapshot.jpg', { t: String(Date.now()) });
   const stamp = new Date().toISOString().replaceAll(':', '-').slice(0, 19);

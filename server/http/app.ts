@@ -78,13 +78,15 @@ export function createApp(deps: AppDeps): Koa {
     const verdict = deps.gate.check(address, key);
     if (verdict === 'locked') {
       ctx.set('Retry-After', String(Math.ceil(deps.gate.lockoutMs / 1000)));
-      text(ctx, 429, 'Too many wrong keys from this address. Try again in a few minutes.');
+      if (route === 'page') html(ctx, 429, deps.assets.lockedFormHtml);
+      else text(ctx, 429, 'Too many wrong keys from this address. Try again in a few minutes.');
       return;
     }
     if (verdict !== 'ok') {
       if (route === 'page') {
         // A form rather than a Basic prompt: it asks for the key and reveals nothing else.
-        html(ctx, 401, deps.assets.keyFormHtml);
+        const form = verdict === 'wrong' ? deps.assets.wrongKeyFormHtml : deps.assets.keyFormHtml;
+        html(ctx, 401, form);
         return;
       }
       // Players (VLC, ffmpeg) and browsers opening the stream directly prompt for it; the key is the password.

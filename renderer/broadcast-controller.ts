@@ -1,5 +1,5 @@
 // Runs the control window: start/stop, the camera following main's broadcast state, settings, stats.
-import type { BroadcastStatus, CaptureFormat, LanCamApi, Settings } from '../electron/ipc.ts';
+import type { BroadcastStatus, LanCamApi, Settings } from '../electron/ipc.ts';
 import { broadcastView, cameraShouldRun, type LocalCamera } from './broadcast-view.ts';
 import type { CameraRequest } from './camera-constraints.ts';
 import { listCameras, watchCameras, type CameraDevice } from './camera-devices.ts';
@@ -31,8 +31,6 @@ export class BroadcastController {
   #isRequestPending = false;
   #notice: string | null = null;
   #cameraMode: string | null = null;
-  /** Last size/rotation told to main: a reopened camera with the same format must not kick viewers. */
-  #reportedFormat: CaptureFormat | null = null;
 
   constructor(api: LanCamApi, platform: Platform) {
     this.#api = api;
@@ -60,18 +58,6 @@ export class BroadcastController {
         frame: (jpeg, meta, encodeMs) => {
           this.#captureStats.record(performance.now(), encodeMs, jpeg.byteLength);
           this.#api.sendFrame(jpeg, meta);
-        },
-        format: (format) => {
-          const last = this.#reportedFormat;
-          if (
-            last?.width === format.width &&
-            last.height === format.height &&
-            last.rotation === format.rotation
-          ) {
-            return;
-          }
-          this.#reportedFormat = format;
-          this.#api.reportCaptureFormat(format);
         },
         ended: () => {
           this.#onCameraEnded();
@@ -212,7 +198,6 @@ export class BroadcastController {
 
   #stopCamera(): void {
     this.#capture.stop();
-    this.#reportedFormat = null;
     this.#camera = { kind: 'off' };
     this.#cameraMode = null;
     this.#captureStats.reset();

@@ -7,9 +7,6 @@ const api = {
   sendFrame(jpeg, meta) {
     ipcRenderer.send(Channels.frame, jpeg, meta);
   },
-  reportCaptureFormat(format) {
-    ipcRenderer.send(Channels.captureFormat, format);
-  },
   reportCameraState(state) {
     ipcRenderer.send(Channels.cameraState, state);
   },

@@ -15,7 +15,7 @@ import {
   saveSettings,
   settingsFileName,
 } from '../../electron/main/settings-store.ts';
-import { waitFor } from '../browser/support/wait.ts';
+import { waitFor } from '../helpers/wait.ts';
 import {
   boundaryOf,
   isCompleteJpeg,

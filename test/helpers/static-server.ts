@@ -64,6 +64,9 @@ async function handle(
     });
     response.end(body);
   } catch {
-    response.writeHead(404).end();
+    // A page, not an empty body: Chromium refuses to load an empty error response, and tests open one.
+    response
+      .writeHead(404, { 'content-type': types['.html'] })
+      .end('<!doctype html><title>Not found</title>');
   }
 }

@@ -21,6 +21,7 @@ import { createPermissionPolicy, installPermissionPolicy } from './permissions.t
 import { installContentsHardening, openExternalSafely } from './security.ts';
 import { openSettingsStore } from './settings-store.ts';
 import { createTray, type LanCamTray } from './tray.ts';
+import { pushToWindow } from './window-events.ts';
 import { createControlWindow, createPreviewOpener } from './windows.ts';
 
 // Every LANCAM_ variable is read here and nowhere else (style.md §2.5).
@@ -88,7 +89,7 @@ async function main(): Promise<void> {
     advertiser: createMdnsAdvertiser(`LanCam on ${hostname()}`, logger.warn),
     onStatus: (status: BroadcastStatus) => {
       if (controlWindow && !controlWindow.isDestroyed()) {
-        controlWindow.webContents.send(Channels.status, status);
+        pushToWindow(controlWindow.webContents, Channels.status, status);
       }
       tray?.update(status);
     },

@@ -1,52 +1,28 @@
 // Preload of the control window: exposes exactly `window.lancam`, named functions over the channels of ipc.ts.
 // Bundled to one CommonJS file because a sandboxed preload can require() nothing but electron (sandbox.md).
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { Channels, type BroadcastStatus, type LanCamApi } from '../ipc.ts';
+import { contextBridge, ipcRenderer } from 'electron';
+import { Channels, type LanCamApi } from '../ipc.ts';
+import { typedIpc } from './typed-ipc.ts';
+
+const ipc = typedIpc(ipcRenderer);
 
 const api = {
   sendFrame(jpeg, meta) {
-    ipcRenderer.send(Channels.frame, jpeg, meta);
+    ipc.send(Channels.frame, jpeg, meta);
   },
   reportCameraState(state) {
-    ipcRenderer.send(Channels.cameraState, state);
+    ipc.send(Channels.cameraState, state);
   },
-  start() {
-    return ipcRenderer.invoke(Channels.start);
-  },
-  stop() {
-    return ipcRenderer.invoke(Channels.stop);
-  },
-  getStatus() {
-    return ipcRenderer.invoke(Channels.getStatus);
-  },
-  onStatus(listener) {
-    // The IpcRendererEvent never reaches the page (checklist #20): it carries `sender`, i.e. ipcRenderer.
-    const forward = (_event: IpcRendererEvent, status: BroadcastStatus): void => {
-      listener(status);
-    };
-    ipcRenderer.on(Channels.status, forward);
-    return () => {
-      ipcRenderer.removeListener(Channels.status, forward);
-    };
-  },
-  getSettings() {
-    return ipcRenderer.invoke(Channels.getSettings);
-  },
-  updateSettings(patch) {
-    return ipcRenderer.invoke(Channels.updateSettings, patch);
-  },
-  regenerateKey() {
-    return ipcRenderer.invoke(Channels.regenerateKey);
-  },
-  openPreview() {
-    return ipcRenderer.invoke(Channels.openPreview);
-  },
-  openExternal(url) {
-    return ipcRenderer.invoke(Channels.openExternal, url);
-  },
-  copyText(text) {
-    return ipcRenderer.invoke(Channels.copyText, text);
-  },
+  start: () => ipc.invoke(Channels.start),
+  stop: () => ipc.invoke(Channels.stop),
+  getStatus: () => ipc.invoke(Channels.getStatus),
+  onStatus: (listener) => ipc.on(Channels.status, listener),
+  getSettings: () => ipc.invoke(Channels.getSettings),
+  updateSettings: (patch) => ipc.invoke(Channels.updateSettings, patch),
+  regenerateKey: () => ipc.invoke(Channels.regenerateKey),
+  openPreview: () => ipc.invoke(Channels.openPreview),
+  openExternal: (url) => ipc.invoke(Channels.openExternal, url),
+  copyText: (text) => ipc.invoke(Channels.copyText, text),
 } satisfies LanCamApi;
 
 contextBridge.exposeInMainWorld('lancam', api);

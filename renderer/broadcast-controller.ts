@@ -7,7 +7,8 @@ import { cameraEndedProblem, describeCameraError, type Platform } from './camera
 import { CameraCapture, CaptureCancelledError } from './capture.ts';
 import { CaptureStats } from './capture-stats.ts';
 import { offStatus } from './initial-status.ts';
-import { clampFps, clampQuality } from './settings-limits.ts';
+import { settingDefaults } from '../electron/settings-limits.ts';
+import { clampFps, clampQuality } from './setting-inputs.ts';
 import type { EncodeOptions } from './shared/worker-protocol.ts';
 import { NetworkForm } from './ui/network-form.ts';
 import { SettingsForm } from './ui/settings-form.ts';
@@ -146,12 +147,12 @@ export class BroadcastController {
   #encodeOptions(): EncodeOptions {
     const s = this.#settings;
     return {
-      fps: clampFps(s?.fps ?? 30),
-      jpegQuality: clampQuality(s?.jpegQuality ?? 0.8),
-      mirror: s?.mirror ?? false,
-      rotation: s?.rotation ?? 0,
-      overlay: s?.overlay ?? false,
-      overlayText: s?.overlayText ?? '',
+      fps: clampFps(s?.fps ?? settingDefaults.fps),
+      jpegQuality: clampQuality(s?.jpegQuality ?? settingDefaults.jpegQuality),
+      mirror: s?.mirror ?? settingDefaults.mirror,
+      rotation: s?.rotation ?? settingDefaults.rotation,
+      overlay: s?.overlay ?? settingDefaults.overlay,
+      overlayText: s?.overlayText ?? settingDefaults.overlayText,
       isIdle: this.#status.viewerCount === 0,
     };
   }
@@ -159,8 +160,8 @@ export class BroadcastController {
   #request(): CameraRequest {
     return {
       cameraId: this.#settings?.cameraId ?? null,
-      resolution: this.#settings?.resolution ?? '720p',
-      fps: clampFps(this.#settings?.fps ?? 30),
+      resolution: this.#settings?.resolution ?? settingDefaults.resolution,
+      fps: clampFps(this.#settings?.fps ?? settingDefaults.fps),
     };
   }
 

@@ -11,10 +11,8 @@ import type {
 } from '../ipc.ts';
 import { startBroadcastServer } from '../../server/index.ts';
 import type { BroadcastServer, Logger, ServerStatus } from '../../server/types.ts';
+import { defaultPort } from '../settings-limits.ts';
 import type { GateRejectReason } from './validate.ts';
-
-/** The port tried first when the user has not chosen one (the server falls back to the next free one). */
-export const defaultPort = 8080;
 
 /** Keeps the machine awake while live (main passes powerSaveBlocker; tests pass nothing). */
 export interface KeepAwake {

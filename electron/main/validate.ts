@@ -7,6 +7,14 @@ import type {
   Rotation,
   Settings,
 } from '../ipc.ts';
+import {
+  fpsRange,
+  jpegQualityRange,
+  overlayTextMaxLength,
+  portRange,
+  resolutionPresets,
+  rotations,
+} from '../settings-limits.ts';
 
 /** A frame larger than this is not a webcam JPEG (a 4K frame at quality 0.95 is ~3 MB). */
 export const maxFrameBytes = 8 * 1024 * 1024;
@@ -15,8 +23,9 @@ export const maxFramesPerSecond = 120;
 /** Largest width/height we accept in frame metadata (8K is 7680). */
 const maxDimension = 16_384;
 
-const rotations: readonly Rotation[] = [0, 90, 180, 270];
-const resolutions: readonly ResolutionPreset[] = ['480p', '720p', '1080p', 'max'];
+// Typed as the contract's unions, so a value the contract lacks fails typecheck here.
+const rotationValues: readonly Rotation[] = rotations;
+const resolutionValues: readonly ResolutionPreset[] = resolutionPresets;
 
 /** What the gate decides; whether the bytes are a whole JPEG is the server's publish() to decide, once. */
 export type GateRejectReason = Exclude<FrameRejectReason, 'not-jpeg'>;
@@ -87,14 +96,14 @@ const controlCharacters = /[\u0000-\u001f\u007f]/;
 export const settingsFieldGuards: { readonly [K in keyof Settings]: (value: unknown) => boolean } =
   {
     cameraId: (v) => v === null || (isShortText(v, 512) && v.length > 0),
-    resolution: (v) => resolutions.includes(v as ResolutionPreset),
-    fps: (v) => isNumberIn(v, 5, 60),
-    jpegQuality: (v) => isNumberIn(v, 0.5, 0.95),
+    resolution: (v) => resolutionValues.includes(v as ResolutionPreset),
+    fps: (v) => isNumberIn(v, fpsRange.min, fpsRange.max),
+    jpegQuality: (v) => isNumberIn(v, jpegQualityRange.min, jpegQualityRange.max),
     mirror: (v) => typeof v === 'boolean',
-    rotation: (v) => rotations.includes(v as Rotation),
+    rotation: (v) => rotationValues.includes(v as Rotation),
     overlay: (v) => typeof v === 'boolean',
-    overlayText: (v) => isShortText(v, 100) && !controlCharacters.test(v),
-    port: (v) => v === null || isIntIn(v, 1, 65_535),
+    overlayText: (v) => isShortText(v, overlayTextMaxLength) && !controlCharacters.test(v),
+    port: (v) => v === null || isIntIn(v, portRange.min, portRange.max),
     accessKey: (v) => typeof v === 'string' && accessKeyPattern.test(v),
     openMode: (v) => typeof v === 'boolean',
     startOnLaunch: (v) => typeof v === 'boolean',

@@ -31,7 +31,7 @@ const usesFakeCamera = app.commandLine.hasSwitch('use-fake-device-for-media-stre
 
 const here = import.meta.dirname;
 const rendererRoot = path.join(here, '..', 'renderer');
-const preloadPath = path.join(here, '..', 'preload', 'broadcaster.cjs');
+const preloadPath = path.join(here, '..', 'preload', 'control-window.cjs');
 const iconPath = path.join(here, 'icon.png');
 
 const logger = {

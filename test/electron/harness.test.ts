@@ -27,8 +27,9 @@ import { waitFor } from '../helpers/wait.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const rendererDir = path.join(root, 'out/renderer');
-const preloadFile = path.join(root, 'out/preload/broadcaster.cjs');
-const isBuilt = existsSync(preloadFile) && existsSync(path.join(rendererDir, 'broadcaster.html'));
+const preloadFile = path.join(root, 'out/preload/control-window.cjs');
+const isBuilt =
+  existsSync(preloadFile) && existsSync(path.join(rendererDir, 'control-window.html'));
 const skip = !isBuilt
   ? 'out/ is not built: run `npm run build` (npm test does it first)'
   : !hasChromium()
@@ -178,7 +179,7 @@ describe('Electron wiring harness (no Electron runtime needed)', { skip }, () =>
     };
     await attachBridge(page);
     page.on('pageerror', (error) => logs.push(`pageerror: ${error.message}`));
-    await page.goto(`${renderer.origin}/broadcaster.html`);
+    await page.goto(`${renderer.origin}/control-window.html`);
   });
 
   after(async () => {

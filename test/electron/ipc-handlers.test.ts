@@ -49,7 +49,7 @@ const controlContents = { id: 1 };
 const otherContents = { id: 2 };
 const trusted: IpcEventLike = {
   sender: controlContents,
-  senderFrame: { url: 'app://bundle/broadcaster.html', parent: null },
+  senderFrame: { url: 'app://bundle/control-window.html', parent: null },
 };
 const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 0, 0xff, 0xd9]);
 const meta = { captureTimeMs: Date.now(), width: 2, height: 2 };
@@ -118,7 +118,7 @@ describe('sender checks', () => {
       'another window',
       {
         sender: otherContents,
-        senderFrame: { url: 'app://bundle/broadcaster.html', parent: null },
+        senderFrame: { url: 'app://bundle/control-window.html', parent: null },
       },
     ],
     ['a destroyed frame', { sender: controlContents, senderFrame: null }],

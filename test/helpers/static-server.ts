@@ -51,7 +51,7 @@ async function handle(
 ): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://x');
   const relative = path.normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
-  const file = path.join(root, relative || 'broadcaster.html');
+  const file = path.join(root, relative || 'control-window.html');
   if (!file.startsWith(root)) {
     response.writeHead(403).end();
     return;

@@ -27,7 +27,7 @@ import { installTestHooks } from './test-hooks.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 export const rendererDir = path.join(root, 'out/renderer');
-const preloadFile = path.join(root, 'out/preload/broadcaster.cjs');
+const preloadFile = path.join(root, 'out/preload/control-window.cjs');
 
 /** A fixed, recognisable key (tests check it never shows unmasked). */
 export const testKey = 'test-key-0123456789abcdef';
@@ -129,7 +129,7 @@ export class TestBridge {
     await page.addInitScript(
       preloadInitScript(preloadSource, { sendSocketPath: BRIDGE_SOCKET_PATH }),
     );
-    await page.goto(`${this.#static.origin}/broadcaster.html`);
+    await page.goto(`${this.#static.origin}/control-window.html`);
     return page;
   }
 

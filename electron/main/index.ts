@@ -24,7 +24,7 @@ import { createTray, type LanCamTray } from './tray.ts';
 import { pushToWindow } from './window-events.ts';
 import { createControlWindow, createPreviewOpener } from './windows.ts';
 
-// Every LANCAM_ variable is read here and nowhere else (style.md §2.5).
+// Every LANCAM_ variable is read here and nowhere else (docs/architecture.md, "Environment variables").
 const userDataOverride = process.env.LANCAM_USER_DATA_DIR;
 const devTools = !app.isPackaged || process.env.LANCAM_DEVTOOLS === '1';
 const usesFakeCamera = app.commandLine.hasSwitch('use-fake-device-for-media-stream');

@@ -1,5 +1,6 @@
 // Preload of the control window: exposes exactly `window.lancam`, named functions over the channels of ipc.ts.
-// Bundled to one CommonJS file because a sandboxed preload can require() nothing but electron (sandbox.md).
+// Bundled to one CommonJS file because a sandboxed preload can require() nothing but electron
+// (electron/electron docs/tutorial/sandbox.md, "Preload scripts").
 import { contextBridge, ipcRenderer } from 'electron';
 import { Channels, type LanCamApi } from '../ipc.ts';
 import { typedIpc } from './typed-ipc.ts';

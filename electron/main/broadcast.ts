@@ -56,25 +56,24 @@ export interface Broadcast {
   settingsChanged(previous: Settings, next: Settings): Promise<void>;
 }
 
-export type RejectCounts = Readonly<Partial<Record<FrameRejectReason, number>>>;
+export type GateRejects = Readonly<Partial<Record<GateRejectReason, number>>>;
 
 export interface StatusExtras {
   readonly cameraPaused: boolean;
-  /** Main's own gate rejects; the server's count arrives in its status as 'not-jpeg'. */
-  readonly gateRejects: Readonly<Partial<Record<GateRejectReason, number>>>;
+  /** Main's own gate rejects; the server's count arrives in its status and is shown as 'not-jpeg'. */
+  readonly gateRejects: GateRejects;
   readonly warning: AppError | null;
 }
 
-function totalOf(counts: RejectCounts): number {
-  return Object.values(counts).reduce((sum, count) => sum + count, 0);
-}
-
-/** Main's reasons next to the server's one; no reason is counted by two checks. */
-export function rejectCounts(
-  gateRejects: StatusExtras['gateRejects'],
+/** Main's reasons next to the server's one: each reason has one counter, and the total is their sum. */
+function rejectFields(
+  gateRejects: GateRejects,
   serverRejects: number,
-): RejectCounts {
-  return serverRejects > 0 ? { ...gateRejects, 'not-jpeg': serverRejects } : { ...gateRejects };
+): Pick<BroadcastStatus, 'rejectedFrames' | 'rejectedByReason'> {
+  const byReason: Partial<Record<FrameRejectReason, number>> = { ...gateRejects };
+  if (serverRejects > 0) byReason['not-jpeg'] = serverRejects;
+  const total = Object.values(byReason).reduce((sum, count) => sum + count, 0);
+  return { rejectedFrames: total, rejectedByReason: byReason };
 }
 
 /** Pure mapping from the server's view to the contract's BroadcastStatus. */
@@ -102,18 +101,12 @@ export function mapServerStatus(
     sourceFps: status.sourceFps,
     frameBytes: status.frame?.bytes ?? 0,
     outMbps: (status.bytesPerSecondOut * 8) / 1_000_000,
-    ...rejectFields(rejectCounts(extras.gateRejects, status.rejectedFrames)),
+    ...rejectFields(extras.gateRejects, status.rejectedFrames),
     error: extras.warning,
   };
 }
 
-function rejectFields(
-  counts: RejectCounts,
-): Pick<BroadcastStatus, 'rejectedFrames' | 'rejectedByReason'> {
-  return { rejectedFrames: totalOf(counts), rejectedByReason: counts };
-}
-
-export function offStatus(gateRejects: RejectCounts, error: AppError | null): BroadcastStatus {
+export function offStatus(gateRejects: GateRejects, error: AppError | null): BroadcastStatus {
   return {
     state: error ? 'error' : 'off',
     urls: [],
@@ -124,7 +117,7 @@ export function offStatus(gateRejects: RejectCounts, error: AppError | null): Br
     sourceFps: 0,
     frameBytes: 0,
     outMbps: 0,
-    ...rejectFields({ ...gateRejects }),
+    ...rejectFields(gateRejects, 0),
     error,
   };
 }

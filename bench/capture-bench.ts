@@ -9,7 +9,7 @@ import { launchChromium } from '../test/helpers/chromium.ts';
 import { fakeCameraFile } from '../test/helpers/fake-camera.ts';
 import { MjpegViewer } from '../test/browser/support/mjpeg-viewer.ts';
 import { TestBridge } from '../test/browser/support/test-bridge.ts';
-import { sleep, waitFor } from '../test/browser/support/wait.ts';
+import { sleep, waitFor } from '../test/helpers/wait.ts';
 
 const MEASURE_MS = 10_000;
 const WARMUP_MS = 2_000;

@@ -36,18 +36,7 @@ const queue = new LatestWins<SourceFrame>({
   process: async (frame) => {
     try {
       if (!options || isStopped) return;
-      const previous = encoder.format;
       const encoded = await encoder.encode(frame.image, frame.size, options);
-      const format = encoder.format;
-      if (
-        format &&
-        (previous?.width !== format.width ||
-          previous.height !== format.height ||
-          previous.rotation !== format.rotation)
-      ) {
-        // Announced before the first frame of the new size, so main can make viewers reconnect in order.
-        post({ type: 'format', format });
-      }
       // stop() may have arrived while the encode awaited.
       if (hasStopped()) return;
       post(

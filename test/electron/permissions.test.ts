@@ -10,7 +10,7 @@ import {
 
 const camera: PermissionQuery = {
   permission: 'media',
-  requestingUrl: 'app://bundle/broadcaster.html',
+  requestingUrl: 'app://bundle/control-window.html',
   mediaTypes: ['video'],
   isMainFrame: true,
   isTrustedWebContents: true,
@@ -30,7 +30,7 @@ describe('decidePermission', () => {
       { ...camera, isTrustedWebContents: false },
       { ...camera, isMainFrame: false },
       { ...camera, requestingUrl: 'http://127.0.0.1:8080/' },
-      { ...camera, requestingUrl: 'app://other/broadcaster.html' },
+      { ...camera, requestingUrl: 'app://other/control-window.html' },
       { ...camera, requestingUrl: undefined },
     ];
     for (const query of denied)
@@ -68,7 +68,7 @@ describe('createPermissionPolicy handlers', () => {
   it('request handler answers through the callback', () => {
     const answers: boolean[] = [];
     const details = {
-      requestingUrl: 'app://bundle/broadcaster.html',
+      requestingUrl: 'app://bundle/control-window.html',
       isMainFrame: true,
       mediaTypes: ['video' as const],
     };
@@ -83,7 +83,7 @@ describe('createPermissionPolicy handlers', () => {
 
   it('check handler: null webContents and audio are denied', () => {
     const details = {
-      requestingUrl: 'app://bundle/broadcaster.html',
+      requestingUrl: 'app://bundle/control-window.html',
       isMainFrame: true,
       mediaType: 'video' as const,
     };

@@ -1,0 +1,129 @@
+// The control window's camera: opens and stops the capture, tells main what the camera does, keeps its stats.
+import type { LanCamApi } from '../electron/ipc.ts';
+import type { LocalCamera } from './broadcast-view.ts';
+import type { CameraRequest } from './camera-constraints.ts';
+import { describeCameraError, type Platform } from './camera-errors.ts';
+import { CameraCapture, CaptureCancelledError } from './capture.ts';
+import { CaptureStats, type CaptureStatsSnapshot } from './capture-stats.ts';
+import type { EncodeOptions } from './shared/worker-protocol.ts';
+
+export interface CameraSessionEvents {
+  /** The camera's state or mode changed: re-render. */
+  readonly changed: () => void;
+  /** The capture worker hit a problem worth showing (the camera may still run). */
+  readonly captureProblem: (message: string) => void;
+  /** The camera opened: device labels are readable now (they only appear after permission). */
+  readonly opened: () => void;
+}
+
+export type OpenResult =
+  | { readonly ok: true; readonly notice: string | null }
+  | { readonly ok: false; readonly isCancelled: boolean };
+
+export class CameraSession {
+  readonly #api: Pick<LanCamApi, 'sendFrame' | 'reportCameraState'>;
+  readonly #platform: Platform;
+  readonly #events: CameraSessionEvents;
+  readonly #stats = new CaptureStats();
+  readonly #capture: CameraCapture;
+  #camera: LocalCamera = { kind: 'off' };
+  #mode: string | null = null;
+
+  constructor(
+    preview: HTMLVideoElement,
+    api: Pick<LanCamApi, 'sendFrame' | 'reportCameraState'>,
+    platform: Platform,
+    events: CameraSessionEvents,
+    options: EncodeOptions,
+  ) {
+    this.#api = api;
+    this.#platform = platform;
+    this.#events = events;
+    this.#capture = new CameraCapture(
+      preview,
+      {
+        frame: (jpeg, meta, encodeMs) => {
+          this.#stats.record(performance.now(), encodeMs, jpeg.byteLength);
+          this.#api.sendFrame(jpeg, meta);
+        },
+        ended: () => {
+          this.#onEnded();
+        },
+        error: (message) => {
+          this.#events.captureProblem(message);
+        },
+      },
+      options,
+    );
+  }
+
+  get camera(): LocalCamera {
+    return this.#camera;
+  }
+
+  /** "1280×720 · 30 fps" while running, else null. */
+  get mode(): string | null {
+    return this.#camera.kind === 'running' ? this.#mode : null;
+  }
+
+  get isRunning(): boolean {
+    return this.#capture.isRunning;
+  }
+
+  get options(): EncodeOptions {
+    return this.#capture.options;
+  }
+
+  setOptions(options: EncodeOptions): void {
+    this.#capture.setOptions(options);
+  }
+
+  stats(nowMs: number): CaptureStatsSnapshot {
+    return this.#stats.snapshot(nowMs);
+  }
+
+  /** Marks a failure that is not the camera's (e.g. main could not start) after the camera was stopped. */
+  fail(problem: Extract<LocalCamera, { kind: 'failed' }>['problem']): void {
+    this.#camera = { kind: 'failed', problem };
+  }
+
+  /** Opens (or reopens) the camera; a denied, busy or missing camera becomes a 'failed' state, told to main. */
+  async open(request: CameraRequest, options: EncodeOptions): Promise<OpenResult> {
+    this.#camera = { kind: 'opening' };
+    this.#events.changed();
+    try {
+      this.#capture.setOptions(options);
+      const started = await this.#capture.start(request);
+      this.#camera = { kind: 'running', label: started.label };
+      this.#mode = `${started.width}×${started.height} · ${Math.round(started.fps)} fps`;
+      this.#stats.reset();
+      this.#api.reportCameraState({ kind: 'running', label: started.label });
+      this.#events.opened();
+      return { ok: true, notice: started.notice };
+    } catch (error) {
+      // Superseded by stop() or a newer open(), which set the camera state themselves.
+      if (error instanceof CaptureCancelledError) return { ok: false, isCancelled: true };
+      const problem = describeCameraError(error, this.#platform);
+      this.#camera = { kind: 'failed', problem };
+      this.#api.reportCameraState({ kind: 'error', code: problem.code, message: problem.title });
+      return { ok: false, isCancelled: false };
+    } finally {
+      this.#events.changed();
+    }
+  }
+
+  stop(): void {
+    this.#capture.stop();
+    this.#camera = { kind: 'off' };
+    this.#mode = null;
+    this.#stats.reset();
+  }
+
+  #onEnded(): void {
+    this.#camera = { kind: 'ended' };
+    this.#mode = null;
+    this.#stats.reset();
+    this.#api.reportCameraState({ kind: 'ended' });
+    this.#events.changed();
+  }
+}

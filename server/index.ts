@@ -21,6 +21,9 @@ import type {
 import { ViewerRegistry } from './core/viewer-registry.ts';
 
 export type * from './types.ts';
+/** The one JPEG structure check (also behind publish()): for callers that want to know why bytes fail. */
+export { checkJpeg, isJpeg } from './core/jpeg.ts';
+export type { JpegCheck, JpegInfo, JpegProblem } from './core/jpeg.ts';
 
 const ignore = (): void => undefined;
 const silentLogger: Logger = { info: ignore, warn: ignore, error: ignore };
@@ -178,7 +181,7 @@ export async function startBroadcastServer(
     key: config.key,
     publish(jpeg: Uint8Array, meta: FrameMeta): boolean {
       try {
-        return hub.publish(jpeg, meta.captureTimeMs, meta.width, meta.height);
+        return hub.publish(jpeg, meta);
       } catch (error) {
         logger.error(`publish failed: ${String(error)}`);
         return false;

@@ -69,7 +69,7 @@ export interface ServerStatus {
     readonly bytes: number;
   } | null;
   readonly uptimeMs: number;
-  /** Frames publish() refused (not a JPEG). */
+  /** Frames publish() refused: bytes that fail the JPEG structure check, or meta that is not finite and positive. */
   readonly rejectedFrames: number;
   /** Bytes per second sent to all viewers together. */
   readonly bytesPerSecondOut: number;
@@ -83,7 +83,11 @@ export interface BroadcastServer {
   readonly port: number;
   /** The key in force, or null in open mode. */
   readonly key: string | null;
-  /** Publish one JPEG (FFD8…FFD9). Returns false, and counts it, if the bytes are not a JPEG. Never throws. */
+  /**
+   * Publish one JPEG. Returns false, and counts it in `rejectedFrames`, when the bytes fail the JPEG structure
+   * check (SOI, well-formed segments, SOF with a size, SOS, EOI: see `checkJpeg`) or when a meta number is not
+   * finite and positive. This is the only frame check callers need. Never throws.
+   */
   publish(jpeg: Uint8Array, meta: FrameMeta): boolean;
   /** Viewers get the "Broadcast paused" placeholder until resume(); frames published meanwhile are kept, not sent. */
   pause(): void;

@@ -3,12 +3,19 @@
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
+import type { BlockList } from 'node:net';
 import { createApp } from './http/app.ts';
 import { loadAssets } from './assets.ts';
+import type { AccessPolicy } from './core/access.ts';
+import { defaultViewersPerAddress, ViewerAdmission } from './core/admission.ts';
 import { AuthGate, generateKey } from './core/auth.ts';
+import { isListed, parseAddressList } from './core/client-address.ts';
+import { guardConnections } from './core/connection-guard.ts';
 import { FrameHub } from './core/frame-hub.ts';
+import { allowedHostNames } from './core/host-check.ts';
 import { shareUrls } from './core/lan-urls.ts';
 import { listenWithFallback } from './core/listen.ts';
+import { createRateLimitedLog } from './core/rate-limited-log.ts';
 import { RateMeter } from './core/rate-meter.ts';
 import { buildStatus } from './core/status.ts';
 import type {
@@ -31,11 +38,22 @@ const silentLogger: Logger = { info: ignore, warn: ignore, error: ignore };
 /** After close() asked streams to end, sockets still open this much later are destroyed. */
 const CLOSE_GRACE_MS = 1000;
 
+/** A socket that has not sent its first byte this long after connecting is closed. */
+const FIRST_BYTE_TIMEOUT_MS = 3000;
+
 interface ResolvedOptions {
   readonly host: string;
   readonly port: number | undefined;
   readonly key: string | null;
+  /** The key was generated here (128 random bits), so it is strong by construction. */
+  readonly isKeyGenerated: boolean;
   readonly maxViewers: number;
+  readonly maxViewersPerAddress: number;
+  readonly maxConnections: number;
+  readonly maxConnectionsPerAddress: number;
+  readonly uncapped: BlockList;
+  readonly trustedProxies: BlockList | null;
+  readonly allowedHosts: readonly string[];
   readonly stallTimeoutMs: number;
   readonly repeatIntervalMs: number;
   readonly logger: Logger;
@@ -54,8 +72,17 @@ function resolveOptions(options: BroadcastServerOptions): ResolvedOptions {
     }
     return result;
   };
-  const maxViewers = positive('maxViewers', options.maxViewers, 32);
-  if (!Number.isInteger(maxViewers)) throw new RangeError('maxViewers must be an integer');
+  const count = (name: string, value: number | undefined, fallback: number): number => {
+    const result = positive(name, value, fallback);
+    if (!Number.isInteger(result)) throw new RangeError(`${name} must be an integer`);
+    return result;
+  };
+  const maxViewers = count('maxViewers', options.maxViewers, 32);
+  const maxViewersPerAddress = count(
+    'maxViewersPerAddress',
+    options.maxViewersPerAddress,
+    defaultViewersPerAddress(maxViewers),
+  );
   let key: string | null = null;
   if (isAuth) {
     key = options.key ?? generateKey();
@@ -63,11 +90,27 @@ function resolveOptions(options: BroadcastServerOptions): ResolvedOptions {
       throw new RangeError('key must be 1 to 256 characters long');
     }
   }
+  const trustedProxies = options.trustedProxies ?? [];
   return {
     host: options.host ?? '0.0.0.0',
     port,
     key,
+    isKeyGenerated: isAuth && options.key === undefined,
     maxViewers,
+    maxViewersPerAddress,
+    maxConnections: count('maxConnections', options.maxConnections, 2 * maxViewers + 64),
+    maxConnectionsPerAddress: count(
+      'maxConnectionsPerAddress',
+      options.maxConnectionsPerAddress,
+      maxViewersPerAddress + 8,
+    ),
+    uncapped: parseAddressList(
+      'uncappedAddresses',
+      options.uncappedAddresses ?? ['127.0.0.1', '::1'],
+    ),
+    trustedProxies:
+      trustedProxies.length === 0 ? null : parseAddressList('trustedProxies', trustedProxies),
+    allowedHosts: options.allowedHosts ?? [],
     stallTimeoutMs: positive('stallTimeoutMs', options.stallTimeoutMs, 10_000),
     repeatIntervalMs: positive('repeatIntervalMs', options.repeatIntervalMs, 1000),
     logger: options.logger ?? silentLogger,
@@ -92,7 +135,32 @@ export async function startBroadcastServer(
     Math.min(100, config.repeatIntervalMs / 4, config.stallTimeoutMs / 4),
   );
   const registry = new ViewerRegistry(tickMs);
-  const gate = new AuthGate({ key: config.key });
+  const clientLog = createRateLimitedLog(logger);
+  const gate: AuthGate = new AuthGate({
+    key: config.key,
+    ...(config.isKeyGenerated && { isKeyStrong: true }),
+    onLockout: (group) => {
+      clientLog.warn(
+        'lockout',
+        `${group} locked out for ${Math.round(gate.lockoutMs / 60_000)} min after repeated wrong keys` +
+          (gate.isKeyStrong ? ' (the right key still works)' : ''),
+      );
+    },
+  });
+  const { trustedProxies, uncapped } = config;
+  const isUncapped = (address: string): boolean =>
+    isListed(uncapped, address) || (trustedProxies !== null && isListed(trustedProxies, address));
+  const admission = new ViewerAdmission({
+    maxViewers: config.maxViewers,
+    maxViewersPerAddress: config.maxViewersPerAddress,
+    isUncapped,
+  });
+  const access: AccessPolicy = {
+    gate,
+    trustedProxies,
+    allowedHosts: allowedHostNames(hostname(), config.allowedHosts),
+    log: clientLog,
+  };
   const bytesOut = new RateMeter(startedAtMs);
   const listeners = new Set<(status: ServerStatus) => void>();
 
@@ -127,16 +195,20 @@ export async function startBroadcastServer(
 
   const app = createApp({
     hub,
-    registry,
-    gate,
+    access,
     assets,
     logger,
-    maxViewers: config.maxViewers,
-    stallTimeoutMs: config.stallTimeoutMs,
-    repeatIntervalMs: config.repeatIntervalMs,
-    bytesOut,
     status,
-    onViewersChanged: queueStatus,
+    stream: {
+      hub,
+      registry,
+      admission,
+      log: clientLog,
+      stallTimeoutMs: config.stallTimeoutMs,
+      repeatIntervalMs: config.repeatIntervalMs,
+      bytesOut,
+      onViewersChanged: queueStatus,
+    },
   });
 
   const handle = app.callback();
@@ -155,6 +227,13 @@ export async function startBroadcastServer(
     },
   );
   server.timeout = 30_000;
+  guardConnections(server, {
+    maxConnections: config.maxConnections,
+    maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+    firstByteTimeoutMs: FIRST_BYTE_TIMEOUT_MS,
+    isUncapped,
+    log: clientLog,
+  });
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
@@ -209,6 +288,7 @@ export async function startBroadcastServer(
         if (statusQueued) clearImmediate(statusQueued);
         statusQueued = null;
         listeners.clear();
+        clientLog.close();
         server.close(() => {
           clearTimeout(forceTimer);
           resolve();

@@ -17,10 +17,10 @@ interface ReasonState {
 
 export function createRateLimitedLog(logger: Logger, intervalMs = 10_000): RateLimitedLog {
   const states = new Map<string, ReasonState>();
-  const seconds = Math.round(intervalMs / 1000);
+  const window = intervalMs >= 1000 ? `${Math.round(intervalMs / 1000)} s` : `${intervalMs} ms`;
   const flush = (state: ReasonState): boolean => {
     if (state.suppressed === 0) return false;
-    logger.warn(`${state.latest} (${state.suppressed} more suppressed in the last ${seconds} s)`);
+    logger.warn(`${state.latest} (${state.suppressed} more suppressed in the last ${window})`);
     state.suppressed = 0;
     return true;
   };

@@ -135,6 +135,8 @@ export async function startBroadcastServer(
     Math.min(100, config.repeatIntervalMs / 4, config.stallTimeoutMs / 4),
   );
   const registry = new ViewerRegistry(tickMs);
+  // Shared by every protocol served here (the MJPEG route today, other frame channels later): one log for
+  // client-caused lines, one access decision (client address, Host, key, lockout), one count of viewer slots.
   const clientLog = createRateLimitedLog(logger);
   const gate: AuthGate = new AuthGate({
     key: config.key,
@@ -197,7 +199,7 @@ export async function startBroadcastServer(
     hub,
     access,
     assets,
-    logger,
+    log: clientLog,
     status,
     stream: {
       hub,

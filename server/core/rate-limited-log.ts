@@ -5,11 +5,14 @@ import type { Logger } from '../types.ts';
 export interface RateLimitedLog {
   /** Logs now if nothing with this reason was logged in the last interval; otherwise counts it. */
   warn(reason: string, message: string): void;
+  /** The same, at error level (unexpected failures a client may still be able to repeat). */
+  error(reason: string, message: string): void;
   /** Writes out what is still held back and stops the timers. */
   close(): void;
 }
 
 interface ReasonState {
+  readonly level: 'warn' | 'error';
   suppressed: number;
   latest: string;
   timer: NodeJS.Timeout;
@@ -20,7 +23,9 @@ export function createRateLimitedLog(logger: Logger, intervalMs = 10_000): RateL
   const window = intervalMs >= 1000 ? `${Math.round(intervalMs / 1000)} s` : `${intervalMs} ms`;
   const flush = (state: ReasonState): boolean => {
     if (state.suppressed === 0) return false;
-    logger.warn(`${state.latest} (${state.suppressed} more suppressed in the last ${window})`);
+    logger[state.level](
+      `${state.latest} (${state.suppressed} more suppressed in the last ${window})`,
+    );
     state.suppressed = 0;
     return true;
   };
@@ -36,16 +41,22 @@ export function createRateLimitedLog(logger: Logger, intervalMs = 10_000): RateL
     timer.unref();
     states.set(reason, { ...state, timer });
   };
+  const log = (level: ReasonState['level'], reason: string, message: string): void => {
+    const state = states.get(reason);
+    if (state) {
+      state.suppressed += 1;
+      state.latest = message;
+      return;
+    }
+    logger[level](message);
+    openWindow(reason, { level, suppressed: 0, latest: message });
+  };
   return {
     warn(reason, message) {
-      const state = states.get(reason);
-      if (state) {
-        state.suppressed += 1;
-        state.latest = message;
-        return;
-      }
-      logger.warn(message);
-      openWindow(reason, { suppressed: 0, latest: message });
+      log('warn', reason, message);
+    },
+    error(reason, message) {
+      log('error', reason, message);
     },
     close() {
       for (const state of states.values()) {

@@ -7,7 +7,8 @@ import { checkAccess, type AccessPolicy } from '../core/access.ts';
 import { formatTimestamp, type FrameHub } from '../core/frame-hub.ts';
 import { isPublicRoute, resolveRoute, type PublicRoute } from './routes.ts';
 import { openStream, type StreamDeps } from '../mjpeg/stream-route.ts';
-import type { Logger, ServerStatus } from '../types.ts';
+import type { RateLimitedLog } from '../core/rate-limited-log.ts';
+import type { ServerStatus } from '../types.ts';
 
 const NO_CACHE = 'no-store, no-cache, must-revalidate, max-age=0';
 
@@ -37,7 +38,8 @@ export interface AppDeps {
   readonly hub: FrameHub;
   readonly access: AccessPolicy;
   readonly assets: Assets;
-  readonly logger: Logger;
+  /** Client-caused lines, rate-limited. */
+  readonly log: RateLimitedLog;
   readonly status: () => ServerStatus;
   readonly stream: StreamDeps;
 }
@@ -58,7 +60,7 @@ export function createApp(deps: AppDeps): Koa {
 
   app.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code && EXPECTED_DISCONNECTS.has(error.code)) return;
-    deps.logger.error(`request failed: ${error.message}`);
+    deps.log.error('request-failed', `request failed: ${error.message}`);
   });
 
   app.use((ctx) => {

@@ -57,3 +57,22 @@ test('200 refused requests give two log lines, not 200', async () => {
     /rebound-199\.example.*\(199 more suppressed in the last 10 s\)/,
   );
 });
+
+test('error-level reasons stay at error level, counted the same way', () => {
+  const levels: string[] = [];
+  const logger: Logger = {
+    info: (message) => levels.push(`info ${message}`),
+    warn: (message) => levels.push(`warn ${message}`),
+    error: (message) => levels.push(`error ${message}`),
+  };
+  const log = createRateLimitedLog(logger, 60_000);
+  log.error('request-failed', 'boom 1');
+  log.error('request-failed', 'boom 2');
+  log.warn('refused', 'no');
+  log.close();
+  assert.deepEqual(levels, [
+    'error boom 1',
+    'warn no',
+    'error boom 2 (1 more suppressed in the last 60 s)',
+  ]);
+});

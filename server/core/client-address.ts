@@ -13,6 +13,8 @@ export function normalizeAddress(remote: string | undefined): string {
  * host usually owns a whole /64 and could otherwise rotate through addresses for fresh guesses (RFC 4291 §2.5.4).
  */
 export function addressGroup(address: string): string {
+  // Checked before isIPv6, whose regular expression showed in a keyless-flood profile.
+  if (!address.includes(':')) return address;
   const bare = address.split('%')[0] ?? address;
   if (!isIPv6(bare) || bare.includes('.')) return bare;
   const [head = '', tail] = bare.split('::');

@@ -1,9 +1,8 @@
 // Public entry of the broadcast server: startBroadcastServer() wires the frame hub, the HTTP app and the
 // listener together and returns the handle the Electron main process, the CLI, the tests and the bench use.
 import { createServer, type Server } from 'node:http';
-import type { Socket } from 'node:net';
+import type { BlockList, Socket } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
-import type { BlockList } from 'node:net';
 import { createApp } from './http/app.ts';
 import { loadAssets } from './assets.ts';
 import type { AccessPolicy } from './core/access.ts';
@@ -12,7 +11,7 @@ import { AuthGate, generateKey } from './core/auth.ts';
 import { isListed, parseAddressList } from './core/client-address.ts';
 import { guardConnections } from './core/connection-guard.ts';
 import { FrameHub } from './core/frame-hub.ts';
-import { allowedHostNames } from './core/host-check.ts';
+import { allowedHostNames, hostNameOf } from './core/host-check.ts';
 import { shareUrls } from './core/lan-urls.ts';
 import { listenWithFallback } from './core/listen.ts';
 import { createRateLimitedLog } from './core/rate-limited-log.ts';
@@ -91,6 +90,9 @@ function resolveOptions(options: BroadcastServerOptions): ResolvedOptions {
     }
   }
   const trustedProxies = options.trustedProxies ?? [];
+  const allowedHosts = options.allowedHosts ?? [];
+  const badHost = allowedHosts.find((name) => hostNameOf(name) === null);
+  if (badHost !== undefined) throw new RangeError(`allowedHosts: "${badHost}" is not a host name`);
   return {
     host: options.host ?? '0.0.0.0',
     port,
@@ -110,7 +112,7 @@ function resolveOptions(options: BroadcastServerOptions): ResolvedOptions {
     ),
     trustedProxies:
       trustedProxies.length === 0 ? null : parseAddressList('trustedProxies', trustedProxies),
-    allowedHosts: options.allowedHosts ?? [],
+    allowedHosts,
     stallTimeoutMs: positive('stallTimeoutMs', options.stallTimeoutMs, 10_000),
     repeatIntervalMs: positive('repeatIntervalMs', options.repeatIntervalMs, 1000),
     logger: options.logger ?? silentLogger,

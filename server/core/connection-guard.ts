@@ -1,8 +1,7 @@
 // Socket-level limits on the listening server, before any HTTP parsing: the total (server.maxConnections),
 // a per-address share, and a short deadline for the first byte, so idle or hoarded sockets cannot starve
 // real viewers. Protocols that share the server (HTTP, WebSocket upgrades) are covered alike.
-import type { Server } from 'node:net';
-import type { Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { normalizeAddress } from './client-address.ts';
 import type { RateLimitedLog } from './rate-limited-log.ts';
 

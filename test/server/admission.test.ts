@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { test } from 'node:test';
+import { ViewerAdmission } from '../../server/core/admission.ts';
 import type { BroadcastServer } from '../../server/types.ts';
 import {
   eventually,
@@ -258,3 +259,35 @@ test(
     });
   },
 );
+
+test('ViewerAdmission: slots are counted per address and in total; release() is idempotent', () => {
+  const admission = new ViewerAdmission({
+    maxViewers: 3,
+    maxViewersPerAddress: 2,
+    isUncapped: (address) => address === 'gateway',
+  });
+  const a1 = admission.admit('a');
+  const a2 = admission.admit('a');
+  assert.ok(a1.isAdmitted && a2.isAdmitted);
+  const a3 = admission.admit('a');
+  assert.equal(a3.isAdmitted ? null : a3.refusal.reason, 'address-full');
+  const b1 = admission.admit('b');
+  assert.ok(b1.isAdmitted);
+  const full = admission.admit('c');
+  assert.equal(full.isAdmitted ? null : full.refusal.status, 503);
+  a1.slot.release();
+  a1.slot.release();
+  assert.equal(admission.count, 2, 'a double release frees one slot, not two');
+  assert.equal(admission.countFor('a'), 1);
+  b1.slot.release();
+  a2.slot.release();
+  assert.equal(admission.count, 0);
+  assert.equal(admission.countFor('a'), 0);
+  // An uncapped address may take every slot.
+  const slots = [
+    admission.admit('gateway'),
+    admission.admit('gateway'),
+    admission.admit('gateway'),
+  ];
+  assert.ok(slots.every((slot) => slot.isAdmitted));
+});

@@ -14,6 +14,7 @@ import { ensureIndexedFrames } from '../test/helpers/indexed-frames.ts';
 import { ensureFrames, type FrameSet } from './frames.ts';
 import { medianFigures } from './median-figures.ts';
 import { ratiosOf, renderTable, type Ratios } from './report.ts';
+import { runFlood } from './run-flood.ts';
 import { runScenario } from './run-scenario.ts';
 import { serverEntry } from './server-process.ts';
 
@@ -60,12 +61,10 @@ for (const scenario of options.scenarios) {
       log(
         `${scenario.label} · ${server}${options.repeat > 1 ? ` · run ${i + 1}/${options.repeat}` : ''}`,
       );
-      const figures = await runScenario(server, scenario, {
-        framesDir: set.dir,
-        fps: FPS,
-        key,
-        warmupMs,
-      });
+      const settings = { framesDir: set.dir, fps: FPS, key, warmupMs };
+      const figures = scenario.floodRequests
+        ? await runFlood(server, scenario, settings)
+        : await runScenario(server, scenario, settings);
       repeats.get(server)?.push(figures);
     }
   }

@@ -1,14 +1,20 @@
 // Public entry of the broadcast server: startBroadcastServer() wires the frame hub, the HTTP app and the
 // listener together and returns the handle the Electron main process, the CLI, the tests and the bench use.
 import { createServer, type Server } from 'node:http';
-import type { Socket } from 'node:net';
+import type { BlockList, Socket } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
 import { createApp } from './http/app.ts';
 import { loadAssets } from './assets.ts';
+import type { AccessPolicy } from './core/access.ts';
+import { defaultViewersPerAddress, ViewerAdmission } from './core/admission.ts';
 import { AuthGate, generateKey } from './core/auth.ts';
+import { isListed, parseAddressList } from './core/client-address.ts';
+import { guardConnections } from './core/connection-guard.ts';
 import { FrameHub } from './core/frame-hub.ts';
+import { allowedHostNames, hostNameOf } from './core/host-check.ts';
 import { shareUrls } from './core/lan-urls.ts';
 import { listenWithFallback } from './core/listen.ts';
+import { createRateLimitedLog } from './core/rate-limited-log.ts';
 import { RateMeter } from './core/rate-meter.ts';
 import { buildStatus } from './core/status.ts';
 import type {
@@ -22,6 +28,9 @@ import { ViewerRegistry } from './core/viewer-registry.ts';
 import { createFrameChannel } from './ws/frame-channel.ts';
 
 export type * from './types.ts';
+/** The one JPEG structure check (also behind publish()): for callers that want to know why bytes fail. */
+export { checkJpeg, isJpeg } from './core/jpeg.ts';
+export type { JpegCheck, JpegInfo, JpegProblem } from './core/jpeg.ts';
 
 const ignore = (): void => undefined;
 const silentLogger: Logger = { info: ignore, warn: ignore, error: ignore };
@@ -29,11 +38,22 @@ const silentLogger: Logger = { info: ignore, warn: ignore, error: ignore };
 /** After close() asked streams to end, sockets still open this much later are destroyed. */
 const CLOSE_GRACE_MS = 1000;
 
+/** A socket that has not sent its first byte this long after connecting is closed. */
+const FIRST_BYTE_TIMEOUT_MS = 3000;
+
 interface ResolvedOptions {
   readonly host: string;
   readonly port: number | undefined;
   readonly key: string | null;
+  /** The key was generated here (128 random bits), so it is strong by construction. */
+  readonly isKeyGenerated: boolean;
   readonly maxViewers: number;
+  readonly maxViewersPerAddress: number;
+  readonly maxConnections: number;
+  readonly maxConnectionsPerAddress: number;
+  readonly uncapped: BlockList;
+  readonly trustedProxies: BlockList | null;
+  readonly allowedHosts: readonly string[];
   readonly stallTimeoutMs: number;
   readonly repeatIntervalMs: number;
   readonly logger: Logger;
@@ -52,8 +72,17 @@ function resolveOptions(options: BroadcastServerOptions): ResolvedOptions {
     }
     return result;
   };
-  const maxViewers = positive('maxViewers', options.maxViewers, 32);
-  if (!Number.isInteger(maxViewers)) throw new RangeError('maxViewers must be an integer');
+  const count = (name: string, value: number | undefined, fallback: number): number => {
+    const result = positive(name, value, fallback);
+    if (!Number.isInteger(result)) throw new RangeError(`${name} must be an integer`);
+    return result;
+  };
+  const maxViewers = count('maxViewers', options.maxViewers, 32);
+  const maxViewersPerAddress = count(
+    'maxViewersPerAddress',
+    options.maxViewersPerAddress,
+    defaultViewersPerAddress(maxViewers),
+  );
   let key: string | null = null;
   if (isAuth) {
     key = options.key ?? generateKey();
@@ -61,11 +90,30 @@ function resolveOptions(options: BroadcastServerOptions): ResolvedOptions {
       throw new RangeError('key must be 1 to 256 characters long');
     }
   }
+  const trustedProxies = options.trustedProxies ?? [];
+  const allowedHosts = options.allowedHosts ?? [];
+  const badHost = allowedHosts.find((name) => hostNameOf(name) === null);
+  if (badHost !== undefined) throw new RangeError(`allowedHosts: "${badHost}" is not a host name`);
   return {
     host: options.host ?? '0.0.0.0',
     port,
     key,
+    isKeyGenerated: isAuth && options.key === undefined,
     maxViewers,
+    maxViewersPerAddress,
+    maxConnections: count('maxConnections', options.maxConnections, 2 * maxViewers + 64),
+    maxConnectionsPerAddress: count(
+      'maxConnectionsPerAddress',
+      options.maxConnectionsPerAddress,
+      maxViewersPerAddress + 8,
+    ),
+    uncapped: parseAddressList(
+      'uncappedAddresses',
+      options.uncappedAddresses ?? ['127.0.0.1', '::1'],
+    ),
+    trustedProxies:
+      trustedProxies.length === 0 ? null : parseAddressList('trustedProxies', trustedProxies),
+    allowedHosts,
     stallTimeoutMs: positive('stallTimeoutMs', options.stallTimeoutMs, 10_000),
     repeatIntervalMs: positive('repeatIntervalMs', options.repeatIntervalMs, 1000),
     logger: options.logger ?? silentLogger,
@@ -90,7 +138,34 @@ export async function startBroadcastServer(
     Math.min(100, config.repeatIntervalMs / 4, config.stallTimeoutMs / 4),
   );
   const registry = new ViewerRegistry(tickMs);
-  const gate = new AuthGate({ key: config.key });
+  // Shared by every protocol served here (the MJPEG route today, other frame channels later): one log for
+  // client-caused lines, one access decision (client address, Host, key, lockout), one count of viewer slots.
+  const clientLog = createRateLimitedLog(logger);
+  const gate: AuthGate = new AuthGate({
+    key: config.key,
+    ...(config.isKeyGenerated && { isKeyStrong: true }),
+    onLockout: (group) => {
+      clientLog.warn(
+        'lockout',
+        `${group} locked out for ${Math.round(gate.lockoutMs / 60_000)} min after repeated wrong keys` +
+          (gate.isKeyStrong ? ' (the right key still works)' : ''),
+      );
+    },
+  });
+  const { trustedProxies, uncapped } = config;
+  const isUncapped = (address: string): boolean =>
+    isListed(uncapped, address) || (trustedProxies !== null && isListed(trustedProxies, address));
+  const admission = new ViewerAdmission({
+    maxViewers: config.maxViewers,
+    maxViewersPerAddress: config.maxViewersPerAddress,
+    isUncapped,
+  });
+  const access: AccessPolicy = {
+    gate,
+    trustedProxies,
+    allowedHosts: allowedHostNames(hostname(), config.allowedHosts),
+    log: clientLog,
+  };
   const bytesOut = new RateMeter(startedAtMs);
   const listeners = new Set<(status: ServerStatus) => void>();
 
@@ -125,16 +200,20 @@ export async function startBroadcastServer(
 
   const app = createApp({
     hub,
-    registry,
-    gate,
+    access,
     assets,
-    logger,
-    maxViewers: config.maxViewers,
-    stallTimeoutMs: config.stallTimeoutMs,
-    repeatIntervalMs: config.repeatIntervalMs,
-    bytesOut,
+    log: clientLog,
     status,
-    onViewersChanged: queueStatus,
+    stream: {
+      hub,
+      registry,
+      admission,
+      log: clientLog,
+      stallTimeoutMs: config.stallTimeoutMs,
+      repeatIntervalMs: config.repeatIntervalMs,
+      bytesOut,
+      onViewersChanged: queueStatus,
+    },
   });
 
   const handle = app.callback();
@@ -153,15 +232,24 @@ export async function startBroadcastServer(
     },
   );
   server.timeout = 30_000;
+  guardConnections(server, {
+    maxConnections: config.maxConnections,
+    maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+    firstByteTimeoutMs: FIRST_BYTE_TIMEOUT_MS,
+    isUncapped,
+    log: clientLog,
+  });
   const frameChannel = createFrameChannel({
-    hub,
-    registry,
-    gate,
-    logger,
-    maxViewers: config.maxViewers,
-    stallTimeoutMs: config.stallTimeoutMs,
-    bytesOut,
-    onViewersChanged: queueStatus,
+    access,
+    stream: {
+      hub,
+      registry,
+      admission,
+      log: clientLog,
+      stallTimeoutMs: config.stallTimeoutMs,
+      bytesOut,
+      onViewersChanged: queueStatus,
+    },
   });
   server.on('upgrade', (req, socket, head) => {
     frameChannel.handleUpgrade(req, socket, head);
@@ -192,7 +280,7 @@ export async function startBroadcastServer(
     key: config.key,
     publish(jpeg: Uint8Array, meta: FrameMeta): boolean {
       try {
-        return hub.publish(jpeg, meta.captureTimeMs, meta.width, meta.height);
+        return hub.publish(jpeg, meta);
       } catch (error) {
         logger.error(`publish failed: ${String(error)}`);
         return false;
@@ -220,6 +308,7 @@ export async function startBroadcastServer(
         if (statusQueued) clearImmediate(statusQueued);
         statusQueued = null;
         listeners.clear();
+        clientLog.close();
         server.close(() => {
           clearTimeout(forceTimer);
           resolve();

@@ -28,6 +28,32 @@ export interface BroadcastServerOptions {
   readonly auth?: boolean;
   /** Concurrent stream viewers; more get 503 + Retry-After. Default 32. */
   readonly maxViewers?: number;
+  /**
+   * Stream slots one client address may hold; more get 429 + Retry-After, so one address cannot take every
+   * slot. Default max(2, ceil(maxViewers / 4)).
+   */
+  readonly maxViewersPerAddress?: number;
+  /** Open sockets in total (`server.maxConnections`); default 2 × maxViewers + 64. */
+  readonly maxConnections?: number;
+  /** Open sockets per client address; more are closed on accept. Default maxViewersPerAddress + 8. */
+  readonly maxConnectionsPerAddress?: number;
+  /**
+   * Addresses or CIDR ranges the per-address limits do not apply to (they still count towards the totals).
+   * Default `['127.0.0.1', '::1']`: this machine itself, e.g. the preview window or a gateway (go2rtc, MediaMTX,
+   * nginx) on the same host that fans the stream out to many. Trusted proxies are never capped per address.
+   */
+  readonly uncappedAddresses?: readonly string[];
+  /**
+   * Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For is believed: the last address in it that
+   * is not itself a trusted proxy counts as the client, for the lockout, the per-address limits and the status.
+   * Default none: X-Forwarded-For is ignored.
+   */
+  readonly trustedProxies?: readonly string[];
+  /**
+   * Open mode only: host names (besides IP addresses, `localhost`, this machine's name and `<name>.local`)
+   * that requests may be addressed to. Other Host headers get 403, which defeats DNS rebinding.
+   */
+  readonly allowedHosts?: readonly string[];
   /** A viewer whose socket makes no write progress for this long is evicted. Default 10 000. */
   readonly stallTimeoutMs?: number;
   /** With no new frame, the latest is re-sent this often. Default 1 000. */
@@ -81,7 +107,7 @@ export interface ServerStatus {
     readonly bytes: number;
   } | null;
   readonly uptimeMs: number;
-  /** Frames publish() refused (not a JPEG). */
+  /** Frames publish() refused: bytes that fail the JPEG structure check, or meta that is not finite and positive. */
   readonly rejectedFrames: number;
   /** Bytes per second sent to all viewers together. */
   readonly bytesPerSecondOut: number;
@@ -95,7 +121,11 @@ export interface BroadcastServer {
   readonly port: number;
   /** The key in force, or null in open mode. */
   readonly key: string | null;
-  /** Publish one JPEG (FFD8…FFD9). Returns false, and counts it, if the bytes are not a JPEG. Never throws. */
+  /**
+   * Publish one JPEG. Returns false, and counts it in `rejectedFrames`, when the bytes fail the JPEG structure
+   * check (SOI, well-formed segments, SOF with a size, SOS, EOI: see `checkJpeg`) or when a meta number is not
+   * finite and positive. This is the only frame check callers need. Never throws.
+   */
   publish(jpeg: Uint8Array, meta: FrameMeta): boolean;
   /** Viewers get the "Broadcast paused" placeholder until resume(); frames published meanwhile are kept, not sent. */
   pause(): void;

@@ -1,10 +1,12 @@
 // Parses and checks `lancam serve` arguments; every problem becomes a one-line UsageError.
 import { parseArgs } from 'node:util';
+import { parseAddressList } from '../core/client-address.ts';
+import { hostNameOf } from '../core/host-check.ts';
 import { UsageError } from './frame-source.ts';
 
 export const USAGE =
   'usage: lancam serve --frames DIR [--fps 30] [--host H] [--port P] [--key K | --no-auth] ' +
-  '[--max-viewers N] [--json]';
+  '[--max-viewers N] [--max-viewers-per-address N] [--trusted-proxy ADDR]… [--allow-host NAME]… [--json]';
 
 export interface ServeArgs {
   readonly framesDir: string;
@@ -14,6 +16,11 @@ export interface ServeArgs {
   readonly key: string | undefined;
   readonly isAuth: boolean;
   readonly maxViewers: number | undefined;
+  readonly maxViewersPerAddress: number | undefined;
+  /** Addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed. */
+  readonly trustedProxies: readonly string[];
+  /** Extra host names open mode answers to. */
+  readonly allowedHosts: readonly string[];
   readonly isJson: boolean;
 }
 
@@ -63,6 +70,9 @@ export function parseCli(argv: readonly string[]): CliCommand {
         key: { type: 'string' },
         'no-auth': { type: 'boolean' },
         'max-viewers': { type: 'string' },
+        'max-viewers-per-address': { type: 'string' },
+        'trusted-proxy': { type: 'string', multiple: true },
+        'allow-host': { type: 'string', multiple: true },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -82,6 +92,15 @@ export function parseCli(argv: readonly string[]): CliCommand {
     throw new UsageError('--key and --no-auth exclude each other');
   }
   if (values.key?.length === 0) throw new UsageError('--key must not be empty');
+  const trustedProxies = values['trusted-proxy'] ?? [];
+  try {
+    parseAddressList('--trusted-proxy', trustedProxies);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const allowedHosts = values['allow-host'] ?? [];
+  const badHost = allowedHosts.find((name) => hostNameOf(name) === null);
+  if (badHost !== undefined) throw new UsageError(`--allow-host: "${badHost}" is not a host name`);
   const fpsText = values.fps ?? '30';
   const fps = Number(fpsText);
   if (!/^\d+(\.\d+)?$/.test(fpsText) || fps < 1 || fps > 120) {
@@ -97,6 +116,14 @@ export function parseCli(argv: readonly string[]): CliCommand {
       key: values.key,
       isAuth: !values['no-auth'],
       maxViewers: integer('max-viewers', values['max-viewers'], 1, 100_000),
+      maxViewersPerAddress: integer(
+        'max-viewers-per-address',
+        values['max-viewers-per-address'],
+        1,
+        100_000,
+      ),
+      trustedProxies,
+      allowedHosts,
       isJson: values.json ?? false,
     },
   };

@@ -16,6 +16,11 @@ async function serve(args: ServeArgs): Promise<void> {
     ...(args.port !== undefined && { port: args.port }),
     ...(args.key !== undefined && { key: args.key }),
     ...(args.maxViewers !== undefined && { maxViewers: args.maxViewers }),
+    ...(args.maxViewersPerAddress !== undefined && {
+      maxViewersPerAddress: args.maxViewersPerAddress,
+    }),
+    trustedProxies: args.trustedProxies,
+    allowedHosts: args.allowedHosts,
     auth: args.isAuth,
     logger: stderrLogger,
   });

@@ -1,28 +1,32 @@
-// The viewer page's acknowledged frame channel at /stream.ws: admits WebSocket upgrades (same key, lockout and
-// viewer limit as the multipart stream, plus an Origin check) and hands each socket to a WsViewer.
+// The viewer page's acknowledged frame channel at /stream.ws: admits WebSocket upgrades (the same access check and
+// viewer slots as the multipart stream, plus an Origin check) and hands each socket to a WsViewer.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { presentedKey, type AuthGate } from '../core/auth.ts';
+import { checkAccess, type AccessPolicy } from '../core/access.ts';
+import type { ViewerAdmission } from '../core/admission.ts';
 import type { FrameHub } from '../core/frame-hub.ts';
+import type { RateLimitedLog } from '../core/rate-limited-log.ts';
 import type { RateMeter } from '../core/rate-meter.ts';
 import type { ViewerRegistry } from '../core/viewer-registry.ts';
-import { clientAddress, parseClientId } from '../http/routes.ts';
-import type { Logger } from '../types.ts';
+import { parseClientId } from '../http/routes.ts';
 import { WsViewer } from './ws-viewer.ts';
 
 export const FRAME_CHANNEL_PATH = '/stream.ws';
 
 export interface FrameChannelDeps {
-  readonly hub: FrameHub;
-  readonly registry: ViewerRegistry;
-  readonly gate: AuthGate;
-  readonly logger: Logger;
-  readonly maxViewers: number;
-  readonly stallTimeoutMs: number;
-  readonly bytesOut: RateMeter;
-  /** A viewer joined or left. */
-  readonly onViewersChanged: () => void;
+  readonly access: AccessPolicy;
+  readonly stream: {
+    readonly hub: FrameHub;
+    readonly registry: ViewerRegistry;
+    readonly admission: ViewerAdmission;
+    /** For what clients cause (evictions, refusals): rate-limited. */
+    readonly log: RateLimitedLog;
+    readonly stallTimeoutMs: number;
+    readonly bytesOut: RateMeter;
+    /** A viewer joined or left. */
+    readonly onViewersChanged: () => void;
+  };
 }
 
 export interface FrameChannel {
@@ -35,6 +39,7 @@ const REASONS: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  413: 'Content Too Large',
   429: 'Too Many Requests',
   503: 'Service Unavailable',
 };
@@ -83,48 +88,58 @@ export function createFrameChannel(deps: FrameChannelDeps): FrameChannel {
         refuse(socket, 403, 'This stream may only be opened by the LanCam viewer page.');
         return;
       }
-      const address = clientAddress(req.socket.remoteAddress);
-      const verdict = deps.gate.check(
-        address,
-        presentedKey(url.searchParams, req.headers.authorization),
-      );
-      if (verdict === 'locked') {
-        const retryAfterS = Math.ceil(deps.gate.lockoutMs / 1000);
-        refuse(
-          socket,
-          429,
-          'Too many wrong keys from this address.',
-          `Retry-After: ${retryAfterS}\r\n`,
-        );
+      const access = checkAccess(deps.access, {
+        remoteAddress: req.socket.remoteAddress,
+        headers: req.headers,
+        query: url.searchParams,
+      });
+      if (!access.isAllowed) {
+        const extra = Object.entries(access.headers)
+          .filter(([name]) => name !== 'WWW-Authenticate')
+          .map(([name, value]) => `${name}: ${value}\r\n`)
+          .join('');
+        refuse(socket, access.status, access.message, extra);
         return;
       }
-      if (verdict !== 'ok') {
-        refuse(socket, 401, 'Access key required: add ?key=….');
+      const { address } = access;
+      const { stream } = deps;
+      const admission = stream.admission.admit(address);
+      if (!admission.isAdmitted) {
+        const { refusal } = admission;
+        stream.log.warn(refusal.reason, `channel refused to ${address}: ${refusal.message}`);
+        refuse(socket, refusal.status, refusal.message, `Retry-After: ${refusal.retryAfterS}\r\n`);
         return;
       }
-      if (deps.registry.size >= deps.maxViewers) {
-        refuse(socket, 503, `Too many viewers (limit ${deps.maxViewers}).`, 'Retry-After: 5\r\n');
-        return;
-      }
+      const { slot } = admission;
+      // ws answers a malformed handshake itself and never calls back: the slot must not leak then.
+      let isUpgraded = false;
+      socket.once('close', () => {
+        if (!isUpgraded) slot.release();
+      });
       server.handleUpgrade(req, socket, head, (ws) => {
-        const viewer = new WsViewer(ws, deps.hub, {
-          id: deps.registry.nextId(),
+        isUpgraded = true;
+        const viewer = new WsViewer(ws, stream.hub, {
+          id: stream.registry.nextId(),
           address,
           userAgent: (req.headers['user-agent'] ?? '').slice(0, 256),
           clientId: parseClientId(url.searchParams.get('client')),
-          stallTimeoutMs: deps.stallTimeoutMs,
-          bytesOut: deps.bytesOut,
+          stallTimeoutMs: stream.stallTimeoutMs,
+          bytesOut: stream.bytesOut,
           onClose: (closed, reason) => {
-            deps.registry.delete(closed);
+            slot.release();
+            stream.registry.delete(closed);
             if (reason === 'stalled') {
-              deps.logger.warn(`viewer ${closed.id} (${address}) evicted: no acknowledgement`);
+              stream.log.warn(
+                'stalled',
+                `viewer ${closed.id} (${address}) evicted: no acknowledgement`,
+              );
             }
-            deps.onViewersChanged();
+            stream.onViewersChanged();
           },
         });
-        deps.registry.add(viewer);
+        stream.registry.add(viewer);
         viewer.start();
-        deps.onViewersChanged();
+        stream.onViewersChanged();
       });
     },
   };

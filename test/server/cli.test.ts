@@ -269,10 +269,33 @@ test('parseCli defaults', () => {
       key: undefined,
       isAuth: true,
       maxViewers: undefined,
+      maxViewersPerAddress: undefined,
+      trustedProxies: [],
+      allowedHosts: [],
       isJson: false,
     },
   });
   assert.deepEqual(parseCli(['--help']), { kind: 'help' });
+});
+
+test('parseCli takes repeated --trusted-proxy and --allow-host, and refuses bad ones as usage errors', () => {
+  const command = parseCli([
+    ...['serve', '--frames', 'dir', '--max-viewers-per-address', '3'],
+    ...['--trusted-proxy', '10.0.0.2', '--trusted-proxy', 'fd00::/8'],
+    ...['--allow-host', 'cam.lan', '--allow-host', 'cam.example.org'],
+  ]);
+  assert.ok(command.kind === 'serve');
+  assert.equal(command.args.maxViewersPerAddress, 3);
+  assert.deepEqual(command.args.trustedProxies, ['10.0.0.2', 'fd00::/8']);
+  assert.deepEqual(command.args.allowedHosts, ['cam.lan', 'cam.example.org']);
+  assert.throws(
+    () => parseCli(['serve', '--frames', 'dir', '--trusted-proxy', 'proxy.lan']),
+    (error: Error) => error.name === 'UsageError' && error.message.includes('proxy.lan'),
+  );
+  assert.throws(
+    () => parseCli(['serve', '--frames', 'dir', '--allow-host', 'a b']),
+    (error: Error) => error.name === 'UsageError' && error.message.includes('"a b"'),
+  );
 });
 
 test('parseCli takes a dash-first key written with "="', () => {

@@ -104,8 +104,10 @@ let pingTimer;
 let lastBehindUpdateMs = 0;
 /** The frame being decoded and the newest one waiting behind it: the page never queues more than that. */
 let isDecoding = false;
-/** @type {{ seq: number, captureTimeMs: number, blob: Blob } | null} */
+/** @type {{ seq: number, captureTimeMs: number, blob: Blob, socket: WebSocket } | null} */
 let waitingFrame = null;
+/** A decode that takes longer than this (a stalled renderer) no longer holds the channel up. */
+const DECODE_TIMEOUT_MS = 1000;
 
 const probe = document.createElement('canvas');
 probe.width = 8;
@@ -227,7 +229,7 @@ function startChannel() {
     pingTimer = setInterval(sendPing, CLOCK_PING_MS);
   };
   socket.onmessage = (event) => {
-    if (event.data instanceof ArrayBuffer) onChannelFrame(event.data);
+    if (event.data instanceof ArrayBuffer) onChannelFrame(socket, event.data);
     else if (typeof event.data === 'string') onChannelText(event.data);
   };
   socket.onclose = (event) => {
@@ -281,8 +283,8 @@ function onChannelText(text) {
   }
 }
 
-/** @param {ArrayBuffer} data */
-function onChannelFrame(data) {
+/** @param {WebSocket} socket @param {ArrayBuffer} data */
+function onChannelFrame(socket, data) {
   if (data.byteLength < FRAME_HEADER_BYTES) return;
   const view = new DataView(data);
   if (view.getUint8(0) !== FRAME_LAYOUT_VERSION || view.getUint8(1) !== FRAME_KIND_JPEG) return;
@@ -290,6 +292,7 @@ function onChannelFrame(data) {
     seq: view.getUint32(4, true),
     captureTimeMs: view.getFloat64(8, true),
     blob: new Blob([new Uint8Array(data, FRAME_HEADER_BYTES)], { type: 'image/jpeg' }),
+    socket,
   };
   // Latest wins in the page too: a frame that arrives while another decodes replaces any older waiting one.
   waitingFrame = frame;
@@ -302,17 +305,25 @@ async function drawWaitingFrames() {
     const frame = waitingFrame;
     waitingFrame = null;
     const url = URL.createObjectURL(frame.blob);
+    // Decoded off screen first, then swapped in: the visible <img> never passes through an empty state (no flicker,
+    // and Save snapshot or the offline copy always find a picture). Acknowledging after the decode means "drawn",
+    // not merely "received". A frame the browser cannot decode is skipped; the next one replaces it.
+    const next = new Image();
+    next.src = url;
+    await Promise.race([
+      next.decode().catch(() => undefined),
+      new Promise((resolve) => setTimeout(resolve, DECODE_TIMEOUT_MS)),
+    ]);
+    if (frame.socket !== channel || mode !== 'channel') {
+      URL.revokeObjectURL(url);
+      continue;
+    }
     const previous = snapshotUrl;
     snapshotUrl = url;
     img.src = url;
-    try {
-      // Resolves once the picture can be painted: acknowledging then means "drawn", not merely "received".
-      await img.decode();
-    } catch {
-      // A frame the browser cannot decode is skipped; the next one replaces it.
-    }
     if (previous) URL.revokeObjectURL(previous);
-    if (channel && mode === 'channel') {
+    // Acknowledged on the channel that sent it: after a reconnect an old frame means nothing to the new one.
+    if (frame.socket === channel && mode === 'channel') {
       channel.send(JSON.stringify({ type: 'ack', seq: frame.seq }));
       showBehind(frame.captureTimeMs);
       showOffline(false);

@@ -33,9 +33,16 @@ interface ChannelClient {
   closed: Promise<{ code: number }>;
 }
 
-function openChannel(url: string, headers: Record<string, string> = {}): Promise<ChannelClient> {
+function openChannel(
+  url: string,
+  headers: Record<string, string> = {},
+  localAddress?: string,
+): Promise<ChannelClient> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, { headers });
+    const socket = new WebSocket(url, {
+      headers,
+      ...(localAddress !== undefined && { localAddress }),
+    });
     const client: ChannelClient = {
       socket,
       frames: [],
@@ -193,6 +200,27 @@ describe('frame channel', () => {
       await assert.rejects(openChannel(channelUrl(server)), /HTTP 503/);
       assert.equal(server.status().viewerCount, 2);
       stream.close();
+      client.socket.close();
+    });
+  });
+
+  test('one address holds only its share of the slots; open mode checks the Host header', async () => {
+    await withTestServer({ maxViewers: 4 }, async (server) => {
+      publishOne(server, frames[0]!);
+      const from = '127.0.0.2';
+      const first = await openChannel(channelUrl(server), {}, from);
+      const second = await openChannel(channelUrl(server), {}, from);
+      await assert.rejects(openChannel(channelUrl(server), {}, from), /HTTP 429/);
+      // Another address still gets in.
+      const other = await openChannel(channelUrl(server), {}, '127.0.0.3');
+      for (const client of [first, second, other]) client.socket.close();
+    });
+    await withTestServer({ auth: false }, async (server) => {
+      publishOne(server, frames[0]!);
+      const url = `ws://127.0.0.1:${server.port}/stream.ws`;
+      // A DNS-rebinding page reaches us under its own name.
+      await assert.rejects(openChannel(url, { Host: 'attacker.example' }), /HTTP 403/);
+      const client = await openChannel(url);
       client.socket.close();
     });
   });

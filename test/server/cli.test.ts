@@ -170,7 +170,7 @@ test('serve --key=-… uses a key that starts with a dash', async () => {
 });
 
 const badArgs: [string, string[], RegExp][] = [
-  ['missing --frames', ['serve'], /--frames DIR is required/],
+  ['missing --frames', ['serve'], /--frames DIR or --video FILE is required/],
   ['no JPEGs in the folder', ['serve', '--frames', '<empty>'], /no \.jpg files in/],
   [
     'a folder that does not exist',
@@ -263,6 +263,8 @@ test('parseCli defaults', () => {
     kind: 'serve',
     args: {
       framesDir: 'dir',
+      videoFile: null,
+      rtspPort: undefined,
       fps: 30,
       host: undefined,
       port: undefined,

@@ -17,6 +17,8 @@ export interface ClipSpec {
   readonly gop?: number;
   /** Add temporal noise, so the stream has a realistic size for its resolution. */
   readonly noise?: boolean;
+  /** Constant quality instead of a bitrate; a low value with noise makes a huge stream that fills buffers fast. */
+  readonly crf?: number;
 }
 
 export interface ClipFiles {
@@ -31,7 +33,7 @@ export function makeH264Clip(spec: ClipSpec = {}): ClipFiles {
   const fps = spec.fps ?? 30;
   const seconds = spec.seconds ?? 4;
   const gop = spec.gop ?? 30;
-  const name = `lancam-h264-${size}-${fps}-${seconds}-${gop}-${spec.bitrate ?? 'crf'}-${spec.noise ? 'n' : 'c'}-v1`;
+  const name = `lancam-h264-${size}-${fps}-${seconds}-${gop}-${spec.bitrate ?? `crf${spec.crf ?? ''}`}-${spec.noise ? 'n' : 'c'}-v1`;
   const dir = path.join(tmpdir(), 'lancam-h264');
   mkdirSync(dir, { recursive: true });
   const mp4 = path.join(dir, `${name}.mp4`);
@@ -40,7 +42,9 @@ export function makeH264Clip(spec: ClipSpec = {}): ClipFiles {
     const partial = `${mp4}.${process.pid}.partial.mp4`;
     const rate = spec.bitrate
       ? ['-b:v', spec.bitrate, '-maxrate', spec.bitrate, '-bufsize', spec.bitrate]
-      : [];
+      : spec.crf !== undefined
+        ? ['-crf', String(spec.crf), '-preset', 'ultrafast']
+        : [];
     execFileSync('ffmpeg', [
       ...['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi'],
       ...['-i', `testsrc2=size=${size}:rate=${fps}`, '-t', String(seconds)],

@@ -27,8 +27,11 @@ export class RtspTestClient {
   #isClosed = false;
   readonly closed: Promise<void>;
 
-  private constructor(socket: net.Socket) {
+  readonly #userAgent: string;
+
+  private constructor(socket: net.Socket, userAgent: string) {
     this.socket = socket;
+    this.#userAgent = userAgent;
     socket.on('data', (chunk: Buffer) => {
       this.bytes += chunk.length;
       this.#buffer = this.#buffer.length ? Buffer.concat([this.#buffer, chunk]) : chunk;
@@ -43,12 +46,16 @@ export class RtspTestClient {
     });
   }
 
-  static connect(port: number, host = '127.0.0.1'): Promise<RtspTestClient> {
+  static connect(
+    port: number,
+    options: { host?: string; userAgent?: string } = {},
+  ): Promise<RtspTestClient> {
+    const host = options.host ?? '127.0.0.1';
     return new Promise((resolve, reject) => {
       const socket = net.connect(port, host);
       socket.once('connect', () => {
         socket.off('error', reject);
-        resolve(new RtspTestClient(socket));
+        resolve(new RtspTestClient(socket, options.userAgent ?? 'lancam-test'));
       });
       socket.once('error', reject);
     });
@@ -65,7 +72,11 @@ export class RtspTestClient {
     timeoutMs = 10_000,
   ): Promise<RtspResponse> {
     this.#cseq += 1;
-    const lines = [`${method} ${url} RTSP/1.0`, `CSeq: ${this.#cseq}`, 'User-Agent: lancam-test'];
+    const lines = [
+      `${method} ${url} RTSP/1.0`,
+      `CSeq: ${this.#cseq}`,
+      `User-Agent: ${this.#userAgent}`,
+    ];
     for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
     return this.raw(`${lines.join('\r\n')}\r\n\r\n`, timeoutMs);
   }

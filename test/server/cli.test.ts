@@ -80,6 +80,7 @@ interface ServeJson {
   urls: string[];
   port: number;
   key: string | null;
+  rtsp: string | null;
 }
 
 /** `serve` of the test frames on a free loopback port; a function because framesDir is set in before(). */
@@ -106,7 +107,8 @@ async function serveJson(
 
 test('serve --json: one JSON line first, the frames stream, SIGTERM exits cleanly', async () => {
   const { child, done, info } = await serveJson([]);
-  assert.deepEqual(Object.keys(info), ['url', 'urls', 'port', 'key']);
+  assert.deepEqual(Object.keys(info), ['url', 'urls', 'port', 'key', 'rtsp']);
+  assert.equal(info.rtsp, null, 'no H.264 source, no RTSP URL');
   assert.match(info.key ?? '', /^[A-Za-z0-9_-]{22}$/);
   assert.equal(info.url, `http://127.0.0.1:${info.port}/?key=${info.key}`);
   assert.deepEqual(info.urls, [info.url]);

@@ -19,6 +19,8 @@ const SUPPORTED = ['OPTIONS', 'DESCRIBE', 'SETUP', 'PLAY', 'PAUSE', 'GET_PARAMET
 /** Methods of RFC 2326 this server knows but does not allow on its stream (it only plays). */
 const NOT_ALLOWED = new Set(['ANNOUNCE', 'RECORD', 'SET_PARAMETER', 'REDIRECT']);
 export const SESSION_TIMEOUT_S = 60;
+/** Pipelined requests waiting for their answer; real clients wait for each answer (CSeq order). */
+const MAX_UNANSWERED = 16;
 /** How long DESCRIBE waits for a first keyframe (the encoder starts on demand) before answering 503. */
 const DESCRIBE_WAIT_MS = 5000;
 
@@ -54,6 +56,10 @@ export class RtspConnection {
   #userAgent = '';
   /** Requests are answered in order even when DESCRIBE has to wait for a keyframe. */
   #queue: Promise<void> = Promise.resolve();
+  /** Requests received but not answered yet; a client that piles them up is cut off. */
+  #unanswered = 0;
+  /** When the last complete request arrived: a connection with nothing playing times out on this. */
+  lastRequestMs = Date.now();
   #isClosed = false;
 
   constructor(socket: Socket, deps: ConnectionDeps) {
@@ -110,6 +116,12 @@ export class RtspConnection {
         return;
       }
       const { request } = item;
+      this.lastRequestMs = Date.now();
+      this.#unanswered += 1;
+      if (this.#unanswered > MAX_UNANSWERED) {
+        this.destroy();
+        return;
+      }
       this.#queue = this.#queue.then(async () => {
         if (this.#isClosed) return;
         try {
@@ -117,6 +129,8 @@ export class RtspConnection {
         } catch (error) {
           this.#deps.logger.error(`rtsp: ${request.method} failed: ${String(error)}`);
           this.#send(formatResponse(500, request.headers.get('cseq') ?? null));
+        } finally {
+          this.#unanswered -= 1;
         }
       });
     }

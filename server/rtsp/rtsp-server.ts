@@ -30,6 +30,12 @@ export interface RtspServerOptions {
 export const DEFAULT_MAX_PENDING_BYTES = 512 * 1024;
 /** Control connections beyond the sessions allowed (DESCRIBE-only probes, keep-alives). */
 const EXTRA_CONNECTIONS = 16;
+/**
+ * A connection with nothing playing over it that sends no complete request for this long is closed, so idle or
+ * half-sent connections cannot hold the connection slots. Playing TCP clients may stay silent (RFC 2326 §12.37:
+ * the session lives as long as its connection).
+ */
+const IDLE_CONNECTION_MS = 60_000;
 
 export class RtspServer {
   readonly server: Server;
@@ -133,6 +139,10 @@ export class RtspServer {
     const { stallTimeoutMs, logger } = this.#options;
     for (const connection of [...this.#connections]) {
       const session = connection.session;
+      if (session?.state !== 'playing' && nowMs - connection.lastRequestMs > IDLE_CONNECTION_MS) {
+        connection.destroy();
+        continue;
+      }
       if (!session) continue;
       if (session.tick(nowMs, stallTimeoutMs) === 'stalled') {
         logger.warn(

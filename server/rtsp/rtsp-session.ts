@@ -111,6 +111,8 @@ export class RtspSession implements VideoConsumer {
     if (this.#state === 'closed') return;
     this.#state = 'playing';
     this.#lastProgressMs = Date.now();
+    // Deltas after a pause would reference pictures the client never got.
+    this.#gate.rejoin();
     this.#unsubscribe ??= this.#options.hub.subscribe(this);
   }
 

@@ -37,6 +37,13 @@ export class GopGate {
     return 'skip';
   }
 
+  /** Starts over as if joining: after a pause, the next unit sent must be a keyframe again. */
+  rejoin(): void {
+    this.#isWaitingForKey = true;
+    this.#hasSent = false;
+    this.#consecutiveSkips = 0;
+  }
+
   /** True before the first keyframe and after falling behind, until the next keyframe goes out. */
   get isWaitingForKey(): boolean {
     return this.#isWaitingForKey;

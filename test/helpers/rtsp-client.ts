@@ -22,8 +22,11 @@ export class RtspTestClient {
   /** Sequence numbers that did not follow the previous one. */
   sequenceJumps = 0;
   #lastSequence: number | null = null;
-  /** Byte counts per access unit at the moment its marker arrived, and arrival times. */
+  /** Arrival time of each access unit's last packet. */
   readonly unitTimesMs: number[] = [];
+  /** NAL type that opens each access unit (7 = SPS: a keyframe as the server sends them). */
+  readonly unitFirstNalTypes: number[] = [];
+  #isUnitStart = true;
   #isClosed = false;
   readonly closed: Promise<void>;
 
@@ -165,7 +168,13 @@ export class RtspTestClient {
       this.sequenceJumps += 1;
     }
     this.#lastSequence = sequence;
-    if (((packet[1] ?? 0) & 0x80) !== 0) {
+    if (this.#isUnitStart) {
+      // Byte 12 is the NAL header; FU-A (28) carries the real type in the FU header after it.
+      const type = (packet[12] ?? 0) & 0x1f;
+      this.unitFirstNalTypes.push(type === 28 ? (packet[13] ?? 0) & 0x1f : type);
+    }
+    this.#isUnitStart = ((packet[1] ?? 0) & 0x80) !== 0;
+    if (this.#isUnitStart) {
       this.accessUnits += 1;
       this.unitTimesMs.push(Date.now());
     }

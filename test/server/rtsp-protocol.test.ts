@@ -276,6 +276,11 @@ test('a joining client asks for a keyframe, counts as a consumer, and shows in t
     assert.equal(server.videoConsumers, 1);
     assert.ok(requests >= 1, 'keyframe requested on join');
     assert.equal(client.sequenceJumps, 0, 'contiguous RTP sequence numbers');
+    assert.equal(
+      client.unitFirstNalTypes[0],
+      7,
+      'the first unit is a keyframe, opening with its SPS',
+    );
     assert.ok(client.rtcpPackets >= 1, 'an RTCP sender report arrived');
     const status = server.status();
     const [entry] = status.rtspClients ?? [];
@@ -290,6 +295,16 @@ test('a joining client asks for a keyframe, counts as a consumer, and shows in t
     };
     assert.equal(json.rtspClients[0]?.protocol, 'rtsp');
     const auth = basic(server.key ?? '');
+    assert.equal((await client.request('PAUSE', url, { ...auth, Session: session })).status, 200);
+    await eventually(() => server.videoConsumers === 0, 5000, 'a paused session is no consumer');
+    const unitsAtPause = client.unitFirstNalTypes.length;
+    assert.equal((await client.request('PLAY', url, { ...auth, Session: session })).status, 200);
+    await eventually(
+      () => client.unitFirstNalTypes.length > unitsAtPause,
+      10_000,
+      'units after PLAY',
+    );
+    assert.equal(client.unitFirstNalTypes[unitsAtPause], 7, 'resumes at a keyframe');
     assert.equal(
       (await client.request('TEARDOWN', url, { ...auth, Session: session })).status,
       200,

@@ -182,4 +182,8 @@ test('GOP gate: waits for a keyframe, skips while backed up, resumes only at the
   assert.equal(gate.decide(unit(true), 0), 'send');
   assert.equal(gate.skippedUnits, 3);
   assert.equal(gate.consecutiveSkips, 0);
+  gate.rejoin();
+  assert.equal(gate.decide(unit(false), 0), 'skip', 'after a pause, a keyframe first');
+  assert.equal(gate.skippedUnits, 3, 'rejoining is not falling behind');
+  assert.equal(gate.decide(unit(true), 0), 'send');
 });

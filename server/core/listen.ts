@@ -1,4 +1,4 @@
-// Binds a TCP server (HTTP, RTSP): the default port with fallback to the next free one, or exactly the port asked for.
+// Binds a TCP server (HTTP, RTSP): its default port or the next free one, or exactly the port asked for.
 import type { Server } from 'node:net';
 
 export const DEFAULT_PORT = 8080;
@@ -31,8 +31,9 @@ const isInUse = (error: unknown): boolean =>
   (error as NodeJS.ErrnoException | null)?.code === 'EADDRINUSE';
 
 /**
- * `port` undefined: `defaultPort` (8080), the next ones, … then any free port. A given port (0 = any) is used exactly; if it is busy
- * the error names it, because the user chose it and a silent move would break their bookmarks.
+ * `port` undefined: `defaultPort` (8080 for HTTP), the next ones, … then any free port. A given port
+ * (0 = any) is used exactly; if it is busy the error names it, because the user chose it and a silent
+ * move would break their bookmarks.
  */
 export async function listenWithFallback(
   server: Server,

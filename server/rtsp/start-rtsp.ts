@@ -41,6 +41,8 @@ export interface VideoOutputs {
 
 export async function startVideoOutputs(options: VideoOutputOptions): Promise<VideoOutputs> {
   const hub = new VideoHub();
+  // Consumers come and go with PLAY, PAUSE and DESCRIBE too: the status (and the encoder) follows at once.
+  hub.onConsumerCountChange(options.onClientsChanged);
   let rtsp: RtspServer | null = null;
   let port: number | null = null;
   if (options.isRtspEnabled) {

@@ -44,6 +44,7 @@ export const MAX_ACCESS_UNIT_BYTES = 4 * 1024 * 1024;
 export class VideoHub {
   readonly #consumers = new Set<VideoConsumer>();
   readonly #keyframeListeners = new Set<() => void>();
+  readonly #countListeners = new Set<(count: number) => void>();
   readonly #rejects = new Map<VideoRejectReason, number>();
   readonly #sourceFps: RateMeter;
   readonly #maxBytes: number;
@@ -150,19 +151,33 @@ export class VideoHub {
   /** Adds a consumer; it receives access units from the next one on, and a keyframe is asked for. */
   subscribe(consumer: VideoConsumer): () => void {
     this.#consumers.add(consumer);
+    this.#notify(this.#countListeners, this.#consumers.size);
     this.requestKeyframe();
-    return () => this.#consumers.delete(consumer);
+    return () => {
+      if (this.#consumers.delete(consumer))
+        this.#notify(this.#countListeners, this.#consumers.size);
+    };
   }
 
-  /** Asks the encoder for a keyframe now (a consumer joined, or one fell behind and waits for a GOP). */
-  requestKeyframe(): void {
-    for (const listener of [...this.#keyframeListeners]) {
+  /** Called with the new count whenever a consumer joins or leaves (start or stop the encoder on it). */
+  onConsumerCountChange(listener: (count: number) => void): () => void {
+    this.#countListeners.add(listener);
+    return () => this.#countListeners.delete(listener);
+  }
+
+  #notify<T>(listeners: ReadonlySet<(value: T) => void>, value: T): void {
+    for (const listener of [...listeners]) {
       try {
-        listener();
+        listener(value);
       } catch {
         // A listener's failure must not stop the others or the publisher.
       }
     }
+  }
+
+  /** Asks the encoder for a keyframe now (a consumer joined, or one fell behind and waits for a GOP). */
+  requestKeyframe(): void {
+    this.#notify(this.#keyframeListeners, undefined);
   }
 
   onKeyframeRequest(listener: () => void): () => void {

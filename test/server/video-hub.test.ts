@@ -147,6 +147,8 @@ test('consumers: count, a keyframe request on every join, unsubscribe', () => {
   const hub = new VideoHub();
   let requests = 0;
   const off = hub.onKeyframeRequest(() => (requests += 1));
+  const counts: number[] = [];
+  hub.onConsumerCountChange((count) => counts.push(count));
   hub.onKeyframeRequest(() => {
     throw new Error('a broken listener must not stop the others');
   });
@@ -157,6 +159,8 @@ test('consumers: count, a keyframe request on every join, unsubscribe', () => {
   leave1();
   leave2();
   assert.equal(hub.consumerCount, 0);
+  leave1();
+  assert.deepEqual(counts, [1, 2, 1, 0], 'each join and leave once');
   off();
   hub.subscribe({ onAccessUnit: () => undefined });
   assert.equal(requests, 2);

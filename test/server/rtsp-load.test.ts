@@ -2,20 +2,13 @@
 // bounded, it is evicted), and 20 RTSP clients with 20 MJPEG viewers at once, all at full rate.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { startFrameLoop } from '../../server/cli/frame-source.ts';
 import { startVideoLoop } from '../../server/cli/video-source.ts';
 import { DEFAULT_MAX_PENDING_BYTES } from '../../server/rtsp/rtsp-server.ts';
 import type { RtspClientStats } from '../../server/types.ts';
 import { loadClip, makeH264Clip } from '../helpers/h264-clip.ts';
 import { RtspTestClient } from '../helpers/rtsp-client.ts';
-import {
-  eventually,
-  makeFrames,
-  openStream,
-  sleep,
-  startPublisher,
-  startTestServer,
-  withKey,
-} from './harness.ts';
+import { eventually, makeFrames, openStream, sleep, startTestServer, withKey } from './harness.ts';
 
 test('a stalled RTSP client is bounded, does not slow the others, and is evicted', async () => {
   const stallTimeoutMs = 2000;
@@ -66,12 +59,13 @@ test('a stalled RTSP client is bounded, does not slow the others, and is evicted
       }),
     ]);
     const sent = published - startPublished;
-    healthy.forEach((client, i) => {
-      const received = client.accessUnits - (startCounts[i] ?? 0);
-      // Every unit published meanwhile, give or take the one in flight at each end of the window.
-      assert.ok(received >= sent - 2, `healthy client ${i}: ${received} of ${sent} units`);
-      assert.equal(client.sequenceJumps, 0);
-    });
+    // Every unit published meanwhile reaches every healthy client (some may still be on their way).
+    await eventually(
+      () => healthy.every((client, i) => client.accessUnits - (startCounts[i] ?? 0) >= sent),
+      5000,
+      `healthy clients get all ${sent} units`,
+    );
+    for (const client of healthy) assert.equal(client.sequenceJumps, 0);
     for (const entry of server.status().rtspClients ?? []) {
       assert.equal(entry.skippedFrames, 0, 'healthy clients skip nothing');
     }
@@ -102,7 +96,10 @@ test('20 RTSP clients and 20 MJPEG viewers at once all get every frame', async (
   const stopVideo = startVideoLoop(clip, (chunk) => {
     if (server.publishVideo(chunk)) publishedUnits += 1;
   });
-  const stopFrames = startPublisher(server, makeFrames(10, '640x360'), 30);
+  let publishedFrames = 0;
+  const stopFrames = startFrameLoop(makeFrames(10, '640x360'), 30, (jpeg, meta) => {
+    if (server.publish(jpeg, meta)) publishedFrames += 1;
+  });
   const url = `rtsp://127.0.0.1:${server.rtspPort ?? 0}/live`;
   const rtsp = await Promise.all(
     Array.from({ length: 20 }, () => RtspTestClient.connect(server.rtspPort ?? 0)),
@@ -117,25 +114,33 @@ test('20 RTSP clients and 20 MJPEG viewers at once all get every frame', async (
     const rtspStart = rtsp.map((client) => client.accessUnits);
     const mjpegStart = mjpeg.map((viewer) => viewer.parts.length);
     const unitsStart = publishedUnits;
-    const framesStart = server.status().viewers.map((viewer) => viewer.framesSent);
+    const framesStart = publishedFrames;
     await sleep(4000);
+    stopVideo();
+    stopFrames();
     const sentUnits = publishedUnits - unitsStart;
-    assert.ok(sentUnits >= 90, `the source kept its rate: ${sentUnits} units in 4 s`);
-    rtsp.forEach((client, i) => {
-      const received = client.accessUnits - (rtspStart[i] ?? 0);
-      assert.ok(received >= sentUnits - 2, `RTSP client ${i}: ${received} of ${sentUnits}`);
-    });
+    const sentFrames = publishedFrames - framesStart;
+    // Rates are judged against what was published: on a loaded machine the source itself may run slow.
+    assert.ok(sentUnits >= 60, `the H.264 source ran: ${sentUnits} units in 4 s`);
+    assert.ok(sentFrames >= 60, `the JPEG source ran: ${sentFrames} frames in 4 s`);
+    const rtspReceived = (): number[] =>
+      rtsp.map((client, i) => client.accessUnits - (rtspStart[i] ?? 0));
+    const mjpegReceived = (): number[] =>
+      mjpeg.map((viewer, i) => viewer.parts.length - (mjpegStart[i] ?? 0));
+    // Whatever was still on its way when the window closed arrives; nothing is skipped.
+    await eventually(
+      () =>
+        rtspReceived().every((count) => count >= sentUnits) &&
+        mjpegReceived().every((count) => count >= sentFrames),
+      5000,
+      `every client gets all ${sentUnits} units / ${sentFrames} frames ` +
+        `(RTSP ${rtspReceived().join(',')}; MJPEG ${mjpegReceived().join(',')})`,
+    );
     const status = server.status();
     assert.equal(status.rtspClients?.length, 20);
     for (const entry of status.rtspClients ?? []) assert.equal(entry.skippedFrames, 0);
     assert.equal(status.viewerCount, 20);
-    const mjpegReceived = mjpeg.map((viewer, i) => viewer.parts.length - (mjpegStart[i] ?? 0));
-    const mjpegSent = status.viewers.map((viewer, i) => viewer.framesSent - (framesStart[i] ?? 0));
-    for (const [i, received] of mjpegReceived.entries()) {
-      assert.ok(received >= 100, `MJPEG viewer ${i}: ${received} frames in 4 s at 30 fps`);
-    }
     for (const viewer of status.viewers) assert.equal(viewer.skippedFrames, 0);
-    assert.ok(mjpegSent.every((count) => count >= 100));
   } finally {
     stopVideo();
     stopFrames();

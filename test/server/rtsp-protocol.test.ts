@@ -378,3 +378,35 @@ test('ports: 8554 by default with fallback, an explicit busy port is a clear err
   probe.destroy();
   assert.equal(refused, true, 'close() frees the RTSP port');
 });
+
+test('with an encoder that honours keyframe requests, a new client starts at once despite a long GOP', async () => {
+  // One keyframe in 10 s: without the request a joining client would wait up to that long.
+  const longGop = await loadClip(makeH264Clip({ size: '320x240', seconds: 10, gop: 300 }).mp4);
+  const server = await startTestServer({ rtspPort: 0 });
+  let isKeyWanted = true;
+  server.onKeyframeRequest(() => (isKeyWanted = true));
+  let index = 0;
+  const timer = setInterval(() => {
+    // A stand-in encoder: the next unit is a keyframe when one was asked for, else the clip's next delta.
+    const unit = isKeyWanted ? longGop.units[0]! : longGop.units[1 + (index % 200)]!;
+    server.publishVideo({ data: unit.data, isKey: isKeyWanted, timestampUs: index * 33_333 });
+    isKeyWanted = false;
+    index += 1;
+  }, 33);
+  try {
+    await eventually(() => index > 60, 10_000, 'two seconds of video');
+    const client = await RtspTestClient.connect(server.rtspPort ?? 0);
+    const url = `rtsp://127.0.0.1:${server.rtspPort ?? 0}/live`;
+    await client.play(url, server.key);
+    const playedAtMs = Date.now();
+    await eventually(() => client.accessUnits > 0, 5000, 'a first unit well before the next GOP');
+    assert.equal(client.unitFirstNalTypes[0], 7, 'it is a keyframe');
+    const waitedMs = (client.unitTimesMs[0] ?? Infinity) - playedAtMs;
+    // The target is 0.5 s; the bound here only has to be far below the 10 s GOP on a busy machine.
+    assert.ok(waitedMs < 3000, `first keyframe ${waitedMs} ms after PLAY`);
+    client.close();
+  } finally {
+    clearInterval(timer);
+    await server.close();
+  }
+});

@@ -2,6 +2,7 @@
 // (RFC 2326 §10) for the one stream, with an error status (never a crash) for anything else.
 import type { Socket as UdpSocket } from 'node:dgram';
 import type { Socket } from 'node:net';
+import { clientAddress } from '../http/routes.ts';
 import { formatResponse, type HeaderList } from './rtsp-response.ts';
 import { RtspRequestParser, type RtspRequest } from './rtsp-request-parser.ts';
 import type { RtspAuthenticator } from './rtsp-auth.ts';
@@ -65,7 +66,8 @@ export class RtspConnection {
   constructor(socket: Socket, deps: ConnectionDeps) {
     this.#socket = socket;
     this.#deps = deps;
-    this.address = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    // The same normalisation as HTTP, so both protocols count wrong keys against one address.
+    this.address = clientAddress(socket.remoteAddress);
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 5000);
     socket.on('data', (chunk: Buffer) => {

@@ -265,10 +265,11 @@ export class RtspConnection {
       const udp = this.#deps.udp;
       if (udp === null) return [461];
       // RTP goes back to the address that holds this connection, never to a `destination` of the
-      // client's choosing (RFC 2326 §16: otherwise the server could be aimed at a third party).
+      // client's choosing (RFC 2326 §16: otherwise the server could be aimed at a third party). The raw
+      // form, since on a dual-stack (udp6) socket an IPv4 peer must be addressed as ::ffff:a.b.c.d.
       transport = {
         kind: 'udp',
-        address: this.address,
+        address: this.#socket.remoteAddress ?? this.address,
         clientPorts: requested.clientPorts,
         ...udp,
       };

@@ -156,6 +156,9 @@ export class RtspConnection {
 
   async #route(request: RtspRequest): Promise<Handled> {
     const { method } = request;
+    // No option extensions are implemented, so any Require is refused (RFC 2326 §12.32).
+    const required = request.headers.get('require');
+    if (required !== undefined) return [551, [['Unsupported', required]]];
     if (method === 'OPTIONS') return [200, [['Public', SUPPORTED.join(', ')]]];
     if (NOT_ALLOWED.has(method)) return [405, [['Allow', SUPPORTED.join(', ')]]];
     if (!SUPPORTED.includes(method)) return [501, [['Public', SUPPORTED.join(', ')]]];

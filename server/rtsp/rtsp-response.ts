@@ -16,6 +16,7 @@ export const STATUS_TEXT: Readonly<Record<number, string>> = {
   501: 'Not Implemented',
   503: 'Service Unavailable',
   505: 'RTSP Version not supported',
+  551: 'Option not supported',
 };
 
 export const SERVER_NAME = 'LanCam';

@@ -166,6 +166,9 @@ test('malformed and out-of-order requests get RTSP error statuses, and the serve
 
     const client = await RtspTestClient.connect(port);
     assert.equal((await client.request('FROBNICATE', url, auth)).status, 501);
+    const required = await client.request('OPTIONS', url, { Require: 'funky-feature' });
+    assert.equal(required.status, 551);
+    assert.equal(required.headers.get('unsupported')?.[0], 'funky-feature');
     assert.equal((await client.request('ANNOUNCE', url, auth)).status, 405);
     assert.equal((await client.request('RECORD', url, auth)).status, 405);
     assert.equal(

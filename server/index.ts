@@ -25,6 +25,7 @@ import type {
   ServerStatus,
 } from './types.ts';
 import { ViewerRegistry } from './core/viewer-registry.ts';
+import { startVideoOutputs, type VideoOutputs } from './rtsp/start-rtsp.ts';
 import { createFrameChannel } from './ws/frame-channel.ts';
 
 export type * from './types.ts';
@@ -57,6 +58,7 @@ interface ResolvedOptions {
   readonly stallTimeoutMs: number;
   readonly repeatIntervalMs: number;
   readonly logger: Logger;
+  readonly rtspPort: number | undefined;
 }
 
 function resolveOptions(options: BroadcastServerOptions): ResolvedOptions {
@@ -117,7 +119,15 @@ function resolveOptions(options: BroadcastServerOptions): ResolvedOptions {
     stallTimeoutMs: positive('stallTimeoutMs', options.stallTimeoutMs, 10_000),
     repeatIntervalMs: positive('repeatIntervalMs', options.repeatIntervalMs, 1000),
     logger: options.logger ?? silentLogger,
+    rtspPort: checkedRtspPort(options.rtspPort),
   };
+}
+
+function checkedRtspPort(port: number | undefined): number | undefined {
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
+    throw new RangeError(`rtspPort must be an integer from 0 to 65535, got ${String(port)}`);
+  }
+  return port;
 }
 
 /**
@@ -169,14 +179,23 @@ export async function startBroadcastServer(
   const bytesOut = new RateMeter(startedAtMs);
   const listeners = new Set<(status: ServerStatus) => void>();
 
-  const status = (): ServerStatus =>
-    buildStatus({
+  // Assigned once the HTTP port is bound; the status reads it lazily.
+  let video: VideoOutputs | null = null;
+  const status = (): ServerStatus => {
+    const base = buildStatus({
       hub,
       viewers: registry.values(),
       viewerCount: registry.size,
       startedAtMs,
       bytesOut,
     });
+    return {
+      ...base,
+      rtspClients: video?.rtspClients() ?? [],
+      videoConsumers: video?.hub.consumerCount ?? 0,
+      rejectedVideoChunks: video?.hub.rejectedChunks ?? 0,
+    };
+  };
 
   const emitStatus = (): void => {
     if (listeners.size === 0) return;
@@ -261,6 +280,26 @@ export async function startBroadcastServer(
   });
 
   const port = await listenWithFallback(server, config.host, config.port);
+  try {
+    video = await startVideoOutputs({
+      host: config.host,
+      isRtspEnabled: options.rtsp ?? true,
+      rtspPort: config.rtspPort,
+      key: config.key,
+      gate,
+      authSchemes: options.rtspAuthSchemes,
+      maxClients: config.maxViewers,
+      admission,
+      stallTimeoutMs: config.stallTimeoutMs,
+      bytesOut,
+      logger,
+      onClientsChanged: queueStatus,
+    });
+  } catch (error) {
+    await new Promise((resolve) => server.close(resolve));
+    throw error;
+  }
+  const videoOutputs = video;
   const urls = shareUrls({
     interfaces: networkInterfaces(),
     hostname: hostname(),
@@ -297,6 +336,13 @@ export async function startBroadcastServer(
     reconnectViewers() {
       registry.endAll();
     },
+    publishVideo: (chunk) => videoOutputs.publishVideo(chunk),
+    rtspPort: videoOutputs.rtspPort,
+    rtspUrls: videoOutputs.rtspUrls(urls),
+    get videoConsumers() {
+      return videoOutputs.hub.consumerCount;
+    },
+    onKeyframeRequest: (listener) => videoOutputs.hub.onKeyframeRequest(listener),
     status,
     onStatus(listener) {
       listeners.add(listener);
@@ -309,9 +355,10 @@ export async function startBroadcastServer(
         statusQueued = null;
         listeners.clear();
         clientLog.close();
+        const videoClosed = videoOutputs.close();
         server.close(() => {
           clearTimeout(forceTimer);
-          resolve();
+          void videoClosed.then(resolve);
         });
         registry.endAll();
         server.closeIdleConnections();

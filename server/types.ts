@@ -59,6 +59,40 @@ export interface BroadcastServerOptions {
   /** With no new frame, the latest is re-sent this often. Default 1 000. */
   readonly repeatIntervalMs?: number;
   readonly logger?: Logger;
+  /** Serve H.264 over RTSP (default true). */
+  readonly rtsp?: boolean;
+  /** RTSP port. Omitted: 8554, or the next free one if busy. Given: exactly that port (0 = any free). */
+  readonly rtspPort?: number;
+  /** WWW-Authenticate schemes offered to RTSP clients, in order (default Digest, then Basic); both are accepted. */
+  readonly rtspAuthSchemes?: readonly ('basic' | 'digest')[];
+}
+
+/** One H.264 access unit from the encoder (WebCodecs `EncodedVideoChunk` in Annex B form). */
+export interface VideoChunk {
+  /** Annex B: start codes before each NAL unit. A keyframe carries SPS and PPS (or they are known already). */
+  readonly data: Uint8Array;
+  readonly isKey: boolean;
+  /** Presentation time in microseconds, increasing. */
+  readonly timestampUs: number;
+  readonly durationUs?: number;
+}
+
+/** One RTSP client in the status, next to the MJPEG viewers. */
+export interface RtspClientStats {
+  readonly id: number;
+  readonly protocol: 'rtsp';
+  readonly transport: 'tcp' | 'udp';
+  readonly address: string;
+  readonly userAgent: string;
+  /** Access units delivered per second. */
+  readonly fps: number;
+  readonly bytesSent: number;
+  readonly framesSent: number;
+  /** Access units skipped while the client was behind (it then resumes at a keyframe). */
+  readonly skippedFrames: number;
+  readonly isSlow: boolean;
+  readonly connectedAtMs: number;
+  readonly pendingBytes: number;
 }
 
 export type ServerState = 'live' | 'paused' | 'waiting';
@@ -113,6 +147,12 @@ export interface ServerStatus {
   readonly bytesPerSecondOut: number;
   readonly viewerCount: number;
   readonly viewers: readonly ViewerStats[];
+  /** Clients playing the RTSP stream (optional so hand-built statuses keep compiling). */
+  readonly rtspClients?: readonly RtspClientStats[];
+  /** H.264 consumers connected: the encoder needs to run only while this is ≥ 1. */
+  readonly videoConsumers?: number;
+  /** Chunks publishVideo() refused. */
+  readonly rejectedVideoChunks?: number;
 }
 
 export interface BroadcastServer {
@@ -137,4 +177,14 @@ export interface BroadcastServer {
   onStatus(listener: (status: ServerStatus) => void): () => void;
   /** End every stream, free the port; resolves once every socket is gone. */
   close(): Promise<void>;
+  /** Publish one H.264 access unit to the RTSP clients. Returns false, and counts it, if refused. Never throws. */
+  publishVideo(chunk: VideoChunk): boolean;
+  /** Bound RTSP port, or null when RTSP is off. */
+  readonly rtspPort: number | null;
+  /** `rtsp://viewer:KEY@HOST:PORT/live` per share host (no user info in open mode); empty when RTSP is off. */
+  readonly rtspUrls: readonly string[];
+  /** H.264 consumers connected now; run the encoder only while this is ≥ 1. */
+  readonly videoConsumers: number;
+  /** Called when a consumer joins and wants a keyframe at once. Returns unsubscribe. */
+  onKeyframeRequest(listener: () => void): () => void;
 }

@@ -5,11 +5,16 @@ import { hostNameOf } from '../core/host-check.ts';
 import { UsageError } from './frame-source.ts';
 
 export const USAGE =
-  'usage: lancam serve --frames DIR [--fps 30] [--host H] [--port P] [--key K | --no-auth] ' +
-  '[--max-viewers N] [--max-viewers-per-address N] [--trusted-proxy ADDR]… [--allow-host NAME]… [--json]';
+  'usage: lancam serve (--frames DIR | --video FILE | both) [--fps 30] [--host H] [--port P] ' +
+  '[--rtsp-port P] [--key K | --no-auth] [--max-viewers N] [--max-viewers-per-address N] ' +
+  '[--trusted-proxy ADDR]… [--allow-host NAME]… [--json]';
 
 export interface ServeArgs {
-  readonly framesDir: string;
+  /** null when only --video is given. */
+  readonly framesDir: string | null;
+  /** H.264 MP4 or Annex B file for the RTSP output, or null. */
+  readonly videoFile: string | null;
+  readonly rtspPort: number | undefined;
   readonly fps: number;
   readonly host: string | undefined;
   readonly port: number | undefined;
@@ -64,6 +69,8 @@ export function parseCli(argv: readonly string[]): CliCommand {
       strict: true,
       options: {
         frames: { type: 'string' },
+        video: { type: 'string' },
+        'rtsp-port': { type: 'string' },
         fps: { type: 'string' },
         host: { type: 'string' },
         port: { type: 'string' },
@@ -87,7 +94,9 @@ export function parseCli(argv: readonly string[]): CliCommand {
     throw new UsageError(command ? `unknown command "${command}"` : 'missing command "serve"');
   }
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0] ?? ''}"`);
-  if (!values.frames) throw new UsageError('--frames DIR is required');
+  if (!values.frames && !values.video) {
+    throw new UsageError('--frames DIR or --video FILE is required');
+  }
   if (values['no-auth'] && values.key !== undefined) {
     throw new UsageError('--key and --no-auth exclude each other');
   }
@@ -109,7 +118,9 @@ export function parseCli(argv: readonly string[]): CliCommand {
   return {
     kind: 'serve',
     args: {
-      framesDir: values.frames,
+      framesDir: values.frames ?? null,
+      videoFile: values.video ?? null,
+      rtspPort: integer('rtsp-port', values['rtsp-port'], 0, 65535),
       fps,
       host: values.host,
       port: integer('port', values.port, 0, 65535),

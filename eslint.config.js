@@ -47,8 +47,25 @@ export default tseslint.config(
     },
   },
   {
+    // Classic scripts of the viewer page: h264-player.js defines what viewer.js, loaded after it, calls.
     files: ['server/assets/**/*.js'],
-    languageOptions: { globals: { ...globals.browser } },
+    languageOptions: {
+      sourceType: 'script',
+      globals: { ...globals.browser },
+    },
+  },
+  {
+    files: ['server/assets/viewer.js'],
+    languageOptions: { globals: { canPlayH264: 'readonly', createH264Player: 'readonly' } },
+  },
+  {
+    files: ['server/assets/h264-player.js'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { varsIgnorePattern: '^(canPlayH264|createH264Player)$' },
+      ],
+    },
   },
   {
     files: ['server/**/*.ts'],

@@ -7,6 +7,7 @@ export interface Assets {
   readonly viewerHtml: Buffer;
   readonly viewerCss: Buffer;
   readonly viewerJs: Buffer;
+  readonly h264PlayerJs: Buffer;
   /** The key card for a request without a key. */
   readonly keyFormHtml: Buffer;
   /** The same card after a wrong key, with the error inline. */
@@ -34,19 +35,22 @@ export const assetsDir = path.join(import.meta.dirname, 'assets');
 
 export async function loadAssets(dir = assetsDir): Promise<Assets> {
   const load = (name: string): Promise<Buffer> => readFile(path.join(dir, name));
-  const [placeholderJpeg, viewerHtml, viewerCss, viewerJs, keyForm] = await Promise.all([
-    load('placeholder.jpg'),
-    load('viewer.html'),
-    load('viewer.css'),
-    load('viewer.js'),
-    load('key-form.html'),
-  ]);
+  const [placeholderJpeg, viewerHtml, viewerCss, viewerJs, h264PlayerJs, keyForm] =
+    await Promise.all([
+      load('placeholder.jpg'),
+      load('viewer.html'),
+      load('viewer.css'),
+      load('viewer.js'),
+      load('h264-player.js'),
+      load('key-form.html'),
+    ]);
   const template = keyForm.toString('utf8');
   return {
     placeholderJpeg,
     viewerHtml,
     viewerCss,
     viewerJs,
+    h264PlayerJs,
     keyFormHtml: keyCard(template, '', false),
     wrongKeyFormHtml: keyCard(
       template,

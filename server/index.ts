@@ -260,6 +260,7 @@ export async function startBroadcastServer(
   });
   const frameChannel = createFrameChannel({
     access,
+    videoHub: () => video?.hub ?? null,
     stream: {
       hub,
       registry,

@@ -126,6 +126,8 @@ export interface ViewerStats {
    * a multipart reader never says when it showed a frame).
    */
   readonly frameAgeMs?: number;
+  /** Channel viewers: what they receive, JPEG frames or H.264 (decoded in the page). */
+  readonly codec?: 'jpeg' | 'h264';
 }
 
 export type ViewerProtocol = 'mjpeg' | 'websocket';

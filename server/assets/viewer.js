@@ -23,6 +23,10 @@ const BEHIND_UPDATE_MS = 500;
 const FRAME_HEADER_BYTES = 24;
 const FRAME_LAYOUT_VERSION = 1;
 const FRAME_KIND_JPEG = 1;
+const FRAME_KIND_H264 = 2;
+const FLAG_KEYFRAME = 2;
+/** The viewer's own choice of the plain MJPEG stream, remembered on this device. */
+const COMPATIBILITY_STORAGE_KEY = 'lancam-compatibility-mode';
 /** The server's lockout lasts 5 minutes. */
 const LOCKOUT_RETRY_MS = 5 * 60_000;
 
@@ -48,6 +52,8 @@ const fullscreenButton = byId('fullscreen', HTMLButtonElement);
 const saveLink = byId('save', HTMLAnchorElement);
 const lastFrame = byId('last-frame', HTMLCanvasElement);
 const controls = byId('controls', HTMLElement);
+const videoCanvas = byId('video', HTMLCanvasElement);
+const compatibilityButton = byId('compatibility', HTMLButtonElement);
 /** Touch screens: the controls sit over the picture and hide themselves after a while (a tap brings them back). */
 const isTouch = matchMedia('(pointer: coarse)').matches;
 const CONTROLS_HIDE_MS = 3000;
@@ -104,6 +110,14 @@ let pingTimer;
 let lastBehindUpdateMs = 0;
 /** The frame being decoded and the newest one waiting behind it: the page never queues more than that. */
 let isDecoding = false;
+/** The H.264 player while the channel carries H.264. */
+/** @type {ReturnType<typeof createH264Player> | null} */
+let h264 = null;
+/** Set when this browser failed to decode the H.264 stream: JPEG on the channel from then on. */
+let isH264Broken = false;
+let isCompatibilityChosen = readCompatibilityChoice();
+/** What the channel carries now, for the mode readout. @type {'h264' | 'jpeg'} */
+let channelCodec = 'jpeg';
 /** @type {{ seq: number, captureTimeMs: number, blob: Blob, socket: WebSocket } | null} */
 let waitingFrame = null;
 /** A decode that takes longer than this (a stalled renderer) no longer holds the channel up. */
@@ -139,11 +153,14 @@ function showOffline(isOffline, detail = '') {
 
 /** Copies what the <img> shows into the canvas that stays on screen while offline. */
 function keepLastFrame() {
-  if (img.naturalWidth === 0) return;
-  lastFrame.width = img.naturalWidth;
-  lastFrame.height = img.naturalHeight;
+  const source = videoCanvas.hidden ? img : videoCanvas;
+  const width = source instanceof HTMLImageElement ? source.naturalWidth : source.width;
+  const height = source instanceof HTMLImageElement ? source.naturalHeight : source.height;
+  if (width === 0 || height === 0) return;
+  lastFrame.width = width;
+  lastFrame.height = height;
   try {
-    lastFrame.getContext('2d')?.drawImage(img, 0, 0);
+    lastFrame.getContext('2d')?.drawImage(source, 0, 0);
   } catch {
     lastFrame.width = 0;
   }
@@ -164,6 +181,7 @@ function setSaveEnabled(isEnabled) {
 function dropImage() {
   // Whatever was on screen is what the offline state shows, dimmed, until a new picture arrives.
   keepLastFrame();
+  showSurface('img');
   img.src = '';
   if (snapshotUrl) URL.revokeObjectURL(snapshotUrl);
   snapshotUrl = null;
@@ -186,6 +204,7 @@ function setMode(next) {
   if (next === 'stream') {
     // The plain MJPEG stream: works everywhere, but cannot tell how old the picture is.
     behindText.textContent = 'Compatibility mode';
+    delete document.body.dataset.codec;
     behindText.title =
       'This network does not pass the live channel; the picture may lag on a slow link';
   } else if (next !== 'channel') {
@@ -200,11 +219,30 @@ function closeChannel() {
   closing.onopen = closing.onmessage = closing.onclose = closing.onerror = null;
   closing.close();
   waitingFrame = null;
+  h264?.close();
+  h264 = null;
 }
 
-/** The best way this browser can watch: the acknowledged channel, else the multipart stream. */
+function readCompatibilityChoice() {
+  try {
+    return localStorage.getItem(COMPATIBILITY_STORAGE_KEY) === '1';
+  } catch {
+    return false;
+  }
+}
+
+/** Which element shows the picture: the <img> (JPEG) or the canvas (H.264). @param {'img' | 'video'} surface */
+function showSurface(surface) {
+  videoCanvas.hidden = surface !== 'video';
+  img.classList.toggle('is-hidden', surface === 'video');
+}
+
+/**
+ * The best way this browser can watch: the acknowledged channel (H.264 where it decodes it, else JPEG), else the
+ * multipart stream, which is also what the viewer gets by choosing Compatibility mode.
+ */
 function startLive() {
-  if (typeof WebSocket === 'function' && !isChannelBroken) startChannel();
+  if (typeof WebSocket === 'function' && !isChannelBroken && !isCompatibilityChosen) startChannel();
   else startStream();
 }
 
@@ -217,9 +255,10 @@ function startChannel() {
   lastSignature = '';
   setState('Connecting…');
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const socket = new WebSocket(
-    `${scheme}//${location.host}${withKey('/stream.ws', { client: clientId })}`,
-  );
+  const wantsH264 = canPlayH264() && !isH264Broken;
+  const params = wantsH264 ? { client: clientId, codec: 'h264' } : { client: clientId };
+  const socket = new WebSocket(`${scheme}//${location.host}${withKey('/stream.ws', params)}`);
+  channelCodec = 'jpeg';
   socket.binaryType = 'arraybuffer';
   let isOpen = false;
   socket.onopen = () => {
@@ -230,7 +269,7 @@ function startChannel() {
   };
   socket.onmessage = (event) => {
     if (event.data instanceof ArrayBuffer) onChannelFrame(socket, event.data);
-    else if (typeof event.data === 'string') onChannelText(event.data);
+    else if (typeof event.data === 'string') onChannelText(socket, event.data);
   };
   socket.onclose = (event) => {
     if (channel !== socket) return;
@@ -263,13 +302,17 @@ function sendPing() {
   channel?.send(JSON.stringify({ type: 'ping', t: Date.now() }));
 }
 
-/** @param {string} text */
-function onChannelText(text) {
-  /** @type {{ type?: unknown, t?: unknown, serverTimeMs?: unknown }} */
+/** @param {WebSocket} socket @param {string} text */
+function onChannelText(socket, text) {
+  /** @type {{ type?: unknown, t?: unknown, serverTimeMs?: unknown, codec?: unknown }} */
   let message;
   try {
     message = JSON.parse(text);
   } catch {
+    return;
+  }
+  if (message.type === 'video' && typeof message.codec === 'string') {
+    startH264(socket, message.codec);
     return;
   }
   if (message.type !== 'pong' || typeof message.t !== 'number') return;
@@ -283,11 +326,51 @@ function onChannelText(text) {
   }
 }
 
+/**
+ * The server announced H.264: decode it into the canvas, acknowledge each unit once drawn; if this browser cannot
+ * decode it after all, reconnect for JPEG.
+ * @param {WebSocket} socket @param {string} codec
+ */
+function startH264(socket, codec) {
+  h264?.close();
+  const player = createH264Player(videoCanvas, {
+    onDrawn: (seq, captureTimeMs) => {
+      if (socket !== channel || mode !== 'channel') return;
+      socket.send(JSON.stringify({ type: 'ack', seq }));
+      showSurface('video');
+      showBehind(captureTimeMs);
+      showOffline(false);
+    },
+    onFailure: (reason) => {
+      if (socket !== channel) return;
+      console.warn(`H.264 playback failed (${reason}); using JPEG`);
+      isH264Broken = true;
+      startChannel();
+    },
+    onNeedKeyframe: () => {
+      if (socket === channel) socket.send(JSON.stringify({ type: 'keyframe' }));
+    },
+  });
+  h264 = player;
+  channelCodec = 'h264';
+  void player.configure(codec);
+}
+
 /** @param {WebSocket} socket @param {ArrayBuffer} data */
 function onChannelFrame(socket, data) {
   if (data.byteLength < FRAME_HEADER_BYTES) return;
   const view = new DataView(data);
-  if (view.getUint8(0) !== FRAME_LAYOUT_VERSION || view.getUint8(1) !== FRAME_KIND_JPEG) return;
+  if (view.getUint8(0) !== FRAME_LAYOUT_VERSION) return;
+  if (view.getUint8(1) === FRAME_KIND_H264) {
+    h264?.push({
+      seq: view.getUint32(4, true),
+      captureTimeMs: view.getFloat64(8, true),
+      isKey: (view.getUint8(2) & FLAG_KEYFRAME) !== 0,
+      payload: new Uint8Array(data, FRAME_HEADER_BYTES),
+    });
+    return;
+  }
+  if (view.getUint8(1) !== FRAME_KIND_JPEG) return;
   const frame = {
     seq: view.getUint32(4, true),
     captureTimeMs: view.getFloat64(8, true),
@@ -324,6 +407,7 @@ async function drawWaitingFrames() {
     if (previous) URL.revokeObjectURL(previous);
     // Acknowledged on the channel that sent it: after a reconnect an old frame means nothing to the new one.
     if (frame.socket === channel && mode === 'channel') {
+      showSurface('img');
       channel.send(JSON.stringify({ type: 'ack', seq: frame.seq }));
       showBehind(frame.captureTimeMs);
       showOffline(false);
@@ -338,7 +422,9 @@ function showBehind(captureTimeMs) {
   if (nowMs - lastBehindUpdateMs < BEHIND_UPDATE_MS) return;
   lastBehindUpdateMs = nowMs;
   const behindS = Math.max(0, (nowMs + clockOffsetMs - captureTimeMs) / 1000);
-  behindText.textContent = `${behindS < 10 ? behindS.toFixed(1) : Math.round(behindS)} s behind`;
+  const behind = `${behindS < 10 ? behindS.toFixed(1) : Math.round(behindS)} s behind`;
+  behindText.textContent = `${channelCodec === 'h264' ? 'H.264' : 'JPEG'} · ${behind}`;
+  document.body.dataset.codec = channelCodec;
   behindText.title = 'How long ago the camera took the picture you see';
 }
 
@@ -583,6 +669,21 @@ if (isTouch) {
   controls.addEventListener('focusin', showControls);
   showControls();
 }
+
+compatibilityButton.setAttribute('aria-pressed', String(isCompatibilityChosen));
+compatibilityButton.title =
+  'The plain MJPEG stream: works in every browser and through every proxy, but may lag on a slow link';
+compatibilityButton.addEventListener('click', () => {
+  isCompatibilityChosen = !isCompatibilityChosen;
+  compatibilityButton.setAttribute('aria-pressed', String(isCompatibilityChosen));
+  try {
+    localStorage.setItem(COMPATIBILITY_STORAGE_KEY, isCompatibilityChosen ? '1' : '0');
+  } catch {
+    // Private browsing may refuse storage; the choice then lasts for this page.
+  }
+  isChannelBroken = false;
+  startLive();
+});
 
 saveLink.addEventListener('click', (event) => {
   if (saveLink.getAttribute('aria-disabled') === 'true') {

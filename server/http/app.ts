@@ -150,9 +150,9 @@ function servePublic(ctx: Koa.Context, route: PublicRoute, assets: Assets): void
   if (route === 'viewer-css') {
     ctx.type = 'text/css; charset=utf-8';
     ctx.body = assets.viewerCss;
-  } else if (route === 'viewer-js') {
+  } else if (route === 'viewer-js' || route === 'h264-player-js') {
     ctx.type = 'text/javascript; charset=utf-8';
-    ctx.body = assets.viewerJs;
+    ctx.body = route === 'viewer-js' ? assets.viewerJs : assets.h264PlayerJs;
   } else {
     ctx.status = 204;
   }

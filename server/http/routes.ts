@@ -2,7 +2,7 @@
 // query parameters a stream request may carry.
 
 /** Anyone may fetch these: the same bytes for everyone, revealing nothing, and the key form needs them. */
-export type PublicRoute = 'viewer-css' | 'viewer-js' | 'favicon';
+export type PublicRoute = 'viewer-css' | 'viewer-js' | 'h264-player-js' | 'favicon';
 export type ProtectedRoute = 'page' | 'stream' | 'snapshot' | 'status';
 export type RouteName = PublicRoute | ProtectedRoute;
 
@@ -18,11 +18,17 @@ const ROUTES = new Map<string, RouteName>([
   ['/status.json', 'status'],
   ['/viewer.css', 'viewer-css'],
   ['/viewer.js', 'viewer-js'],
+  ['/h264-player.js', 'h264-player-js'],
   // Browsers ask for it on their own; an empty answer keeps their consoles free of 404 noise.
   ['/favicon.ico', 'favicon'],
 ]);
 
-const PUBLIC_ROUTES: ReadonlySet<RouteName> = new Set(['viewer-css', 'viewer-js', 'favicon']);
+const PUBLIC_ROUTES: ReadonlySet<RouteName> = new Set([
+  'viewer-css',
+  'viewer-js',
+  'h264-player-js',
+  'favicon',
+]);
 
 export function isPublicRoute(route: RouteName): route is PublicRoute {
   return PUBLIC_ROUTES.has(route);

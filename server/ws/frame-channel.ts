@@ -10,12 +10,16 @@ import type { RateLimitedLog } from '../core/rate-limited-log.ts';
 import type { RateMeter } from '../core/rate-meter.ts';
 import type { ViewerRegistry } from '../core/viewer-registry.ts';
 import { parseClientId } from '../http/routes.ts';
+import type { VideoHub } from '../video/video-hub.ts';
+import { WsVideoViewer } from './ws-video-viewer.ts';
 import { WsViewer } from './ws-viewer.ts';
 
 export const FRAME_CHANNEL_PATH = '/stream.ws';
 
 export interface FrameChannelDeps {
   readonly access: AccessPolicy;
+  /** The H.264 hub, once the video outputs exist; pages that ask for `?codec=h264` are served from it. */
+  readonly videoHub: () => VideoHub | null;
   readonly stream: {
     readonly hub: FrameHub;
     readonly registry: ViewerRegistry;
@@ -118,14 +122,14 @@ export function createFrameChannel(deps: FrameChannelDeps): FrameChannel {
       });
       server.handleUpgrade(req, socket, head, (ws) => {
         isUpgraded = true;
-        const viewer = new WsViewer(ws, stream.hub, {
+        const options = {
           id: stream.registry.nextId(),
           address,
           userAgent: (req.headers['user-agent'] ?? '').slice(0, 256),
           clientId: parseClientId(url.searchParams.get('client')),
           stallTimeoutMs: stream.stallTimeoutMs,
           bytesOut: stream.bytesOut,
-          onClose: (closed, reason) => {
+          onClose: (closed: WsViewer | WsVideoViewer, reason: string) => {
             slot.release();
             stream.registry.delete(closed);
             if (reason === 'stalled') {
@@ -136,7 +140,14 @@ export function createFrameChannel(deps: FrameChannelDeps): FrameChannel {
             }
             stream.onViewersChanged();
           },
-        });
+        };
+        // H.264 only where a source has produced parameter sets; otherwise JPEG on the same channel (the page
+        // tells the two apart by each message's kind).
+        const video = url.searchParams.get('codec') === 'h264' ? deps.videoHub() : null;
+        const viewer =
+          video?.parameterSets != null
+            ? new WsVideoViewer(ws, video, options)
+            : new WsViewer(ws, stream.hub, options);
         stream.registry.add(viewer);
         viewer.start();
         stream.onViewersChanged();

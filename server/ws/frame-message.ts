@@ -4,8 +4,12 @@
 /** Bytes before the image data. */
 export const FRAME_HEADER_BYTES = 24;
 export const FRAME_LAYOUT_VERSION = 1;
-/** What follows the header. H.264 gets its own kind on the same channel. */
+/** What follows the header: a whole JPEG, or one H.264 access unit in Annex B form. */
 export const FRAME_KIND_JPEG = 1;
+export const FRAME_KIND_H264 = 2;
+/** Flag bits (byte 2). */
+export const FLAG_PLACEHOLDER = 1;
+export const FLAG_KEYFRAME = 2;
 
 export interface FrameMessageFields {
   readonly kind: number;
@@ -14,18 +18,23 @@ export interface FrameMessageFields {
   readonly width: number;
   readonly height: number;
   readonly isPlaceholder: boolean;
+  /** H.264 only: an IDR access unit (opens with SPS and PPS), where a decoder may start. */
+  readonly isKey?: boolean;
 }
 
 /**
  * Header + payload in one Buffer, built once per frame and sent to every channel viewer as is.
- * Layout (little-endian): u8 version, u8 kind, u8 flags (bit 0 placeholder), u8 reserved, u32 seq,
+ * Layout (little-endian): u8 version, u8 kind, u8 flags (bit 0 placeholder, bit 1 keyframe), u8 reserved, u32 seq,
  * f64 captureTimeMs, u16 width, u16 height, u32 payload length.
  */
 export function encodeFrameMessage(fields: FrameMessageFields, payload: Uint8Array): Buffer {
   const message = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payload.length);
   message.writeUInt8(FRAME_LAYOUT_VERSION, 0);
   message.writeUInt8(fields.kind, 1);
-  message.writeUInt8(fields.isPlaceholder ? 1 : 0, 2);
+  message.writeUInt8(
+    (fields.isPlaceholder ? FLAG_PLACEHOLDER : 0) | (fields.isKey ? FLAG_KEYFRAME : 0),
+    2,
+  );
   message.writeUInt8(0, 3);
   message.writeUInt32LE(fields.seq >>> 0, 4);
   message.writeDoubleLE(fields.captureTimeMs, 8);
@@ -49,7 +58,8 @@ export function decodeFrameMessage(message: Uint8Array): DecodedFrameMessage | n
   if (FRAME_HEADER_BYTES + length !== message.length) return null;
   return {
     kind: view.getUint8(1),
-    isPlaceholder: (view.getUint8(2) & 1) === 1,
+    isPlaceholder: (view.getUint8(2) & FLAG_PLACEHOLDER) !== 0,
+    isKey: (view.getUint8(2) & FLAG_KEYFRAME) !== 0,
     seq: view.getUint32(4, true),
     captureTimeMs: view.getFloat64(8, true),
     width: view.getUint16(16, true),

@@ -6,6 +6,7 @@ import { RateMeter } from '../core/rate-meter.ts';
 import type { Viewer } from '../core/viewer.ts';
 import type { ViewerStats } from '../types.ts';
 import { AckWindow } from './ack-window.ts';
+import { parseClientMessage, type ChannelViewerOptions } from './client-message.ts';
 import { encodeFrameMessage, FRAME_KIND_JPEG } from './frame-message.ts';
 
 /** Frames in a row that went by unsent before the viewer counts as slow (as for multipart viewers). */
@@ -26,42 +27,10 @@ function messageOf(frame: Frame): Buffer {
   return message;
 }
 
-export type WsCloseReason = 'disconnected' | 'stalled' | 'ended';
-
-export interface WsViewerOptions {
-  readonly id: number;
-  readonly address: string;
-  readonly userAgent: string;
-  readonly clientId: string | null;
-  readonly stallTimeoutMs: number;
-  readonly bytesOut: RateMeter;
-  readonly onClose: (viewer: WsViewer, reason: WsCloseReason) => void;
-}
-
-type ClientMessage = { type: 'ack'; seq: number } | { type: 'ping'; t: number };
-
-function parseClientMessage(data: unknown): ClientMessage | null {
-  if (typeof data !== 'string' || data.length > 200) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch {
-    return null;
-  }
-  if (typeof value !== 'object' || value === null) return null;
-  const record = value as Record<string, unknown>;
-  if (record.type === 'ack' && Number.isInteger(record.seq)) {
-    return { type: 'ack', seq: record.seq as number };
-  }
-  if (record.type === 'ping' && Number.isFinite(record.t))
-    return { type: 'ping', t: record.t as number };
-  return null;
-}
-
 export class WsViewer implements FrameSubscriber, Viewer {
   readonly #socket: WebSocket;
   readonly #hub: FrameHub;
-  readonly #options: WsViewerOptions;
+  readonly #options: ChannelViewerOptions<WsViewer>;
   readonly #window = new AckWindow();
   readonly #fps: RateMeter;
   readonly connectedAtMs: number;
@@ -75,7 +44,7 @@ export class WsViewer implements FrameSubscriber, Viewer {
   #frameAgeMs: number | null = null;
   #isClosed = false;
 
-  constructor(socket: WebSocket, hub: FrameHub, options: WsViewerOptions) {
+  constructor(socket: WebSocket, hub: FrameHub, options: ChannelViewerOptions<WsViewer>) {
     this.#socket = socket;
     this.#hub = hub;
     this.#options = options;
@@ -147,6 +116,7 @@ export class WsViewer implements FrameSubscriber, Viewer {
       connectedAtMs: this.connectedAtMs,
       pendingBytes: this.#socket.bufferedAmount,
       protocol: 'websocket',
+      codec: 'jpeg',
       ...(this.#frameAgeMs !== null && { frameAgeMs: Math.round(this.#frameAgeMs) }),
       ...(this.#options.clientId !== null && { clientId: this.#options.clientId }),
     };
@@ -161,6 +131,7 @@ export class WsViewer implements FrameSubscriber, Viewer {
       return;
     }
     const nowMs = Date.now();
+    if (message.type === 'keyframe') return;
     if (message.type === 'ping') {
       // The page estimates the clock offset to the broadcaster from this, to show "0.2 s behind" honestly.
       this.#socket.send(JSON.stringify({ type: 'pong', t: message.t, serverTimeMs: nowMs }));
@@ -187,7 +158,7 @@ export class WsViewer implements FrameSubscriber, Viewer {
     this.#socket.send(message, { binary: true });
   }
 
-  #finish(reason: WsCloseReason): void {
+  #finish(reason: 'disconnected' | 'stalled' | 'ended'): void {
     if (this.#isClosed) return;
     this.#isClosed = true;
     this.#hub.unsubscribe(this);

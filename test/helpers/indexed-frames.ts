@@ -38,7 +38,7 @@ export function ensureIndexedFrames(
   count = 150,
   root = path.join(tmpdir(), 'lancam-indexed'),
 ): IndexedFrameSet {
-  const dir = path.join(root, `720p-${count}`);
+  const dir = path.join(root, `720p-${count}-v2`);
   if (!existsSync(path.join(dir, 'done'))) {
     rmSync(dir, { recursive: true, force: true });
     const raw = `${dir}.raw`;
@@ -50,13 +50,29 @@ export function ensureIndexedFrames(
       boxes.push(`drawbox=${box}:color=black:t=fill`);
       boxes.push(`drawbox=${box}:color=white:t=fill:enable='eq(mod(floor(n/${2 ** bit}),2),1)'`);
     }
-    execFileSync('ffmpeg', [
-      ...['-hide_banner', '-loglevel', 'error', '-f', 'lavfi'],
-      ...['-i', 'testsrc2=size=1280x720:rate=30'],
-      ...['-vf', ['noise=alls=11:allf=t', ...boxes].join(',')],
-      ...['-frames:v', String(count), '-q:v', '6', path.join(raw, 'f%04d.jpg')],
-    ]);
-    const names = readdirSync(raw).sort();
+    // Even frames with noise 10, odd ones with noise 11: about 90 and 105 KB, so ≈ 97 KB on average, the size
+    // of a real 720p camera frame at quality 0.8 (ffmpeg's noise strength is a whole number).
+    for (const [noise, parity] of [
+      [10, 0],
+      [11, 1],
+    ] as const) {
+      const part = path.join(raw, `noise${noise}`);
+      mkdirSync(part);
+      execFileSync('ffmpeg', [
+        ...['-hide_banner', '-loglevel', 'error', '-f', 'lavfi'],
+        ...['-i', 'testsrc2=size=1280x720:rate=30'],
+        ...['-vf', [`noise=alls=${noise}:allf=t`, ...boxes].join(',')],
+        ...['-frames:v', String(count), '-q:v', '6', path.join(part, 'f%04d.jpg')],
+      ]);
+      for (const name of readdirSync(part)) {
+        const index = Number(/\d+/.exec(name)?.[0]) - 1;
+        if (index % 2 === parity) renameSync(path.join(part, name), path.join(raw, name));
+      }
+      rmSync(part, { recursive: true, force: true });
+    }
+    const names = readdirSync(raw)
+      .filter((name) => name.endsWith('.jpg'))
+      .sort();
     names.forEach((name, index) => {
       writeFileSync(path.join(raw, name), withComment(readFileSync(path.join(raw, name)), index));
     });

@@ -168,6 +168,8 @@ export async function measurePageOverLink(
     'serve',
     ...['--frames', frames.dir, '--fps', '30', '--host', link.serverAddress, '--port', '0'],
     ...['--key', key, '--max-viewers', '64', '--json'],
+    // Every unshaped viewer comes from the one address beside the server: lift LanCam's per-address share.
+    ...(kind === 'lancam' ? ['--max-viewers-per-address', '64'] : []),
   ]);
   const children: ChildProcess[] = [server];
   const browser = await chromium.launch({

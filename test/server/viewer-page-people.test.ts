@@ -83,7 +83,7 @@ describe('viewer page for people', { skip: !hasChromium() && 'no Chromium' }, ()
       await page.waitForSelector('#offline:not([hidden])', { timeout: 15_000 });
       assert.match((await page.textContent('#offline')) ?? '', /Reconnecting…/);
       const lastFrame = await page.evaluate(() => {
-        const canvas = document.querySelector('canvas');
+        const canvas = document.querySelector<HTMLCanvasElement>('#last-frame');
         if (!canvas || canvas.hidden) return null;
         const pixels = canvas
           .getContext('2d')

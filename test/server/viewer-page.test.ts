@@ -84,7 +84,7 @@ describe('viewer page in Chromium', { skip: !hasChromium() && 'no Chromium' }, (
     assert.equal(server.status().viewers[0]?.protocol, 'websocket');
     assert.equal(await page.evaluate(() => document.body.dataset.mode), 'channel');
     await eventually(
-      async () => /^\d+(\.\d)? s behind$/.test((await page.textContent('#behind')) ?? ''),
+      async () => /^JPEG · \d+(\.\d)? s behind$/.test((await page.textContent('#behind')) ?? ''),
       5000,
       'behind-live readout',
     );

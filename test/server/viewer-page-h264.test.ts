@@ -1,0 +1,122 @@
+// The viewer page plays H.264 in Chromium: WebCodecs VideoDecoder over the acknowledged channel into a canvas;
+// it falls back to JPEG on the channel by itself where VideoDecoder is missing, and to the plain MJPEG stream when
+// the viewer chooses Compatibility mode. The page says which mode it is in.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import type { BroadcastServer } from '../../server/types.ts';
+import { hasChromium, launchChromium } from '../helpers/chromium.ts';
+import { loadClip, makeH264Clip, startVideoPublisher } from '../helpers/h264-clip.ts';
+import { eventually, makeFrames, startPublisher, startTestServer, withKey } from './harness.ts';
+
+const frames = makeFrames(10);
+
+/** A coarse fingerprint of the canvas the H.264 frames are drawn on, or '' while it is hidden or blank. */
+function canvasSignature(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const canvas = document.querySelector<HTMLCanvasElement>('#video');
+    if (!canvas || canvas.hidden || canvas.width === 0) return '';
+    const probe = document.createElement('canvas');
+    probe.width = 16;
+    probe.height = 16;
+    const context = probe.getContext('2d');
+    if (!context) return '';
+    context.drawImage(canvas, 0, 0, 16, 16);
+    const pixels = context.getImageData(0, 0, 16, 16).data;
+    return pixels.some((value, i) => i % 4 !== 3 && value > 16) ? pixels.join(',') : '';
+  });
+}
+
+describe('viewer page with H.264', { skip: !hasChromium() && 'no Chromium' }, () => {
+  let browser: Browser;
+  let server: BroadcastServer;
+  const stops: (() => void)[] = [];
+  before(async () => {
+    browser = await launchChromium();
+    server = await startTestServer({ rtspPort: 0 });
+    stops.push(startPublisher(server, frames, 15));
+    const clip = await loadClip(makeH264Clip({ size: '320x240', seconds: 2 }).mp4);
+    stops.push(startVideoPublisher(server, clip));
+  });
+  after(async () => {
+    for (const stop of stops) stop();
+    await browser.close();
+    await server.close();
+  });
+
+  test('plays H.264 into a canvas, frames advance, the page says H.264', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(withKey(server, '/'));
+      await eventually(async () => (await canvasSignature(page)) !== '', 15_000, 'H.264 drawn');
+      const first = await canvasSignature(page);
+      await eventually(async () => (await canvasSignature(page)) !== first, 5000, 'frames advance');
+      assert.equal(await page.evaluate(() => document.body.dataset.codec), 'h264');
+      assert.match((await page.textContent('#behind')) ?? '', /^H\.264 · \d+(\.\d)? s behind$/);
+      const channelViewer = () => server.status().viewers.find((v) => v.protocol === 'websocket');
+      assert.equal(channelViewer()?.codec, 'h264');
+      await eventually(
+        () => (channelViewer()?.framesSent ?? 0) > 30,
+        10_000,
+        'access units keep flowing while the page acknowledges them',
+      );
+    } finally {
+      await page.close();
+    }
+    await eventually(() => server.status().viewerCount === 0, 5000, 'channel closed');
+  });
+
+  test('without VideoDecoder the channel carries JPEG instead', async () => {
+    const context = await browser.newContext();
+    await context.addInitScript(() => {
+      Reflect.deleteProperty(window, 'VideoDecoder');
+    });
+    const page = await context.newPage();
+    try {
+      await page.goto(withKey(server, '/'));
+      await eventually(
+        () => page.evaluate(() => (document.querySelector('img')?.naturalWidth ?? 0) > 0),
+        10_000,
+        'JPEG shown',
+      );
+      await eventually(
+        async () => ((await page.textContent('#behind')) ?? '').startsWith('JPEG · '),
+        5000,
+        'JPEG mode shown',
+      );
+      assert.equal(server.status().viewers[0]?.codec, 'jpeg');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('Compatibility mode switches to the MJPEG stream and is remembered', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await page.goto(withKey(server, '/'));
+      await eventually(async () => (await canvasSignature(page)) !== '', 15_000, 'H.264 drawn');
+      await page.click('#compatibility');
+      assert.equal(await page.getAttribute('#compatibility', 'aria-pressed'), 'true');
+      await eventually(
+        () => page.evaluate(() => document.body.dataset.mode === 'stream'),
+        5000,
+        'multipart',
+      );
+      await eventually(
+        () => server.status().viewers.some((v) => v.protocol === 'mjpeg'),
+        5000,
+        'an MJPEG viewer',
+      );
+      assert.equal(await page.textContent('#behind'), 'Compatibility mode');
+      await page.reload();
+      await eventually(
+        () => page.evaluate(() => document.body.dataset.mode === 'stream'),
+        5000,
+        'still multipart after a reload',
+      );
+    } finally {
+      await context.close();
+    }
+  });
+});

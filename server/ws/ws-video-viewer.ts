@@ -9,13 +9,13 @@ import { GopGate } from '../video/gop-gate.ts';
 import { profileLevelId } from '../video/h264-parameter-sets.ts';
 import type { AccessUnit, VideoConsumer, VideoHub } from '../video/video-hub.ts';
 import { encodeFrameMessage, FRAME_KIND_H264 } from './frame-message.ts';
-import { parseClientMessage, type ChannelViewerOptions } from './client-message.ts';
+import { ChannelSocket, channelStats } from './channel-socket.ts';
+import type { ChannelViewerOptions } from './client-message.ts';
 
 /** Unacknowledged for longer than this, the page is behind: the next unit it gets is a keyframe. */
 const BEHIND_AFTER_MS = 600;
 /** Unacknowledged bytes that also count as behind (about a second of 720p at 2.5 Mbit/s, or one big keyframe). */
 const MAX_UNACKED_BYTES = 384 * 1024;
-const PING_INTERVAL_MS = 15_000;
 
 const START_CODE = Uint8Array.of(0, 0, 0, 1);
 
@@ -53,7 +53,7 @@ interface InFlight {
 }
 
 export class WsVideoViewer implements VideoConsumer, Viewer {
-  readonly #socket: WebSocket;
+  readonly #channel: ChannelSocket;
   readonly #hub: VideoHub;
   readonly #options: ChannelViewerOptions<WsVideoViewer>;
   readonly #gate = new GopGate(MAX_UNACKED_BYTES);
@@ -64,17 +64,13 @@ export class WsVideoViewer implements VideoConsumer, Viewer {
   #hasSentConfig = false;
   #framesSent = 0;
   #bytesSent = 0;
-  #lastPingAtMs: number;
   #frameAgeMs: number | null = null;
-  #badMessages = 0;
-  #isClosed = false;
 
   constructor(socket: WebSocket, hub: VideoHub, options: ChannelViewerOptions<WsVideoViewer>) {
-    this.#socket = socket;
+    this.#channel = new ChannelSocket(socket);
     this.#hub = hub;
     this.#options = options;
     this.connectedAtMs = Date.now();
-    this.#lastPingAtMs = this.connectedAtMs;
     this.#fps = new RateMeter(this.connectedAtMs);
   }
 
@@ -83,26 +79,33 @@ export class WsVideoViewer implements VideoConsumer, Viewer {
   }
 
   start(): void {
-    this.#socket.on('message', (data, isBinary) => {
-      this.#onMessage(!isBinary && Buffer.isBuffer(data) ? data.toString('utf8') : null);
+    this.#channel.listen({
+      onAck: (seq, nowMs) => {
+        this.#onAck(seq, nowMs);
+      },
+      onKeyframeRequest: () => {
+        // The page's decoder failed or lost its place: start again from the next keyframe, soon.
+        this.#gate.rejoin();
+        this.#hub.requestKeyframe();
+      },
+      onEnd: (reason) => {
+        this.#unsubscribe?.();
+        this.#unsubscribe = null;
+        this.#options.onClose(this, reason);
+      },
     });
-    this.#socket.on('close', () => {
-      this.#finish('disconnected');
-    });
-    this.#socket.on('error', () => undefined);
     // Subscribing asks the encoder for a keyframe, so the page starts within a frame or two, not a GOP.
     this.#unsubscribe = this.#hub.subscribe(this);
   }
 
   onAccessUnit(unit: AccessUnit): void {
-    if (this.#isClosed) return;
+    if (this.#channel.isClosed) return;
     const nowMs = Date.now();
     const oldest = this.#inFlight[0];
     const unackedBytes = this.#inFlight.reduce((sum, entry) => sum + entry.bytes, 0);
     const isBehind = oldest !== undefined && nowMs - oldest.sentAtMs > BEHIND_AFTER_MS;
     const wasWaiting = this.#gate.isWaitingForKey;
-    const decision = this.#gate.decide(unit, isBehind ? Infinity : unackedBytes);
-    if (decision === 'skip') {
+    if (this.#gate.decide(unit, isBehind ? Infinity : unackedBytes) === 'skip') {
       // A skip by a page that was not waiting means it fell behind just now: a keyframe sooner than the
       // next GOP gets it going again.
       if (!wasWaiting) this.#hub.requestKeyframe();
@@ -112,9 +115,7 @@ export class WsVideoViewer implements VideoConsumer, Viewer {
     if (!this.#hasSentConfig && sets) {
       // avc1.PPCCLL from the SPS: what VideoDecoder.configure() needs; the chunks are Annex B (no description).
       const size = this.#hub.pictureSize;
-      this.#socket.send(
-        JSON.stringify({ type: 'video', codec: `avc1.${profileLevelId(sets.sps)}`, ...size }),
-      );
+      this.#channel.sendJson({ type: 'video', codec: `avc1.${profileLevelId(sets.sps)}`, ...size });
       this.#hasSentConfig = true;
     }
     const message = messageOf(unit, nowMs, this.#hub.pictureSize ?? { width: 0, height: 0 });
@@ -123,79 +124,42 @@ export class WsVideoViewer implements VideoConsumer, Viewer {
     this.#bytesSent += message.length;
     this.#fps.add(1, nowMs);
     this.#options.bytesOut.add(message.length, nowMs);
-    this.#socket.send(message, { binary: true });
+    this.#channel.send(message);
   }
 
   tick(nowMs: number): void {
-    if (this.#isClosed) return;
+    if (this.#channel.isClosed) return;
     const oldest = this.#inFlight[0];
     if (oldest !== undefined && nowMs - oldest.sentAtMs >= this.#options.stallTimeoutMs) {
-      this.#finish('stalled');
-      this.#socket.terminate();
+      this.#channel.evict();
       return;
     }
-    if (nowMs - this.#lastPingAtMs >= PING_INTERVAL_MS) {
-      this.#lastPingAtMs = nowMs;
-      this.#socket.ping();
-    }
+    this.#channel.keepAlive(nowMs);
   }
 
   end(): void {
-    if (this.#isClosed) return;
-    this.#finish('ended');
-    this.#socket.close(1012, 'reconnect');
+    this.#channel.end();
   }
 
   stats(nowMs: number): ViewerStats {
-    return {
-      id: this.#options.id,
-      address: this.#options.address,
-      userAgent: this.#options.userAgent,
-      fps: Math.round(this.#fps.rate(nowMs) * 10) / 10,
+    return channelStats(this.#options, {
+      fps: this.#fps.rate(nowMs),
       bytesSent: this.#bytesSent,
       framesSent: this.#framesSent,
       skippedFrames: this.#gate.skippedUnits,
       isSlow: this.#gate.consecutiveSkips >= 5,
       connectedAtMs: this.connectedAtMs,
-      pendingBytes: this.#socket.bufferedAmount,
-      protocol: 'websocket',
+      pendingBytes: this.#channel.bufferedBytes,
       codec: 'h264',
-      ...(this.#frameAgeMs !== null && { frameAgeMs: Math.round(this.#frameAgeMs) }),
-      ...(this.#options.clientId !== null && { clientId: this.#options.clientId }),
-    };
+      frameAgeMs: this.#frameAgeMs,
+    });
   }
 
-  #onMessage(text: string | null): void {
-    if (this.#isClosed) return;
-    const message = parseClientMessage(text);
-    if (message === null) {
-      this.#badMessages += 1;
-      if (this.#badMessages > 20) this.#socket.close(1008, 'bad messages');
-      return;
-    }
-    const nowMs = Date.now();
-    if (message.type === 'ping') {
-      this.#socket.send(JSON.stringify({ type: 'pong', t: message.t, serverTimeMs: nowMs }));
-      return;
-    }
-    if (message.type === 'keyframe') {
-      // The page's decoder failed or it lost its place: start again from the next keyframe.
-      this.#gate.rejoin();
-      this.#hub.requestKeyframe();
-      return;
-    }
-    const index = this.#inFlight.findIndex((entry) => entry.seq === message.seq);
-    if (index < 0) return;
+  #onAck(seq: number, nowMs: number): void {
+    const index = this.#inFlight.findIndex((entry) => entry.seq === seq);
     const entry = this.#inFlight[index];
-    if (entry) this.#frameAgeMs = nowMs - entry.sentAtMs;
+    if (index < 0 || !entry) return;
+    this.#frameAgeMs = nowMs - entry.sentAtMs;
     this.#inFlight = this.#inFlight.slice(index + 1);
-  }
-
-  #finish(reason: 'disconnected' | 'stalled' | 'ended'): void {
-    if (this.#isClosed) return;
-    this.#isClosed = true;
-    this.#unsubscribe?.();
-    this.#unsubscribe = null;
-    this.#options.onClose(this, reason);
   }
 }

@@ -53,6 +53,7 @@ test('frame messages round-trip and refuse other layouts', () => {
     width: 1280,
     height: 720,
     isPlaceholder: true,
+    isKey: true,
   };
   const message = encodeFrameMessage(fields, payload);
   const decoded = decodeFrameMessage(message);

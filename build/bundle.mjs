@@ -57,6 +57,7 @@ const targets = {
       entryPoints: {
         broadcaster: 'renderer/broadcaster.ts',
         'capture-worker': 'renderer/worker/capture-worker.ts',
+        'encode-worker': 'renderer/worker/encode-worker.ts',
       },
       outdir: 'out/renderer',
       platform: 'browser',

@@ -7,6 +7,7 @@ import {
   type CameraRequest,
 } from './camera-constraints.ts';
 import type { EncodeOptions, FromWorker, ToWorker } from './shared/worker-protocol.ts';
+import { encodeWorkerCount } from './worker/encode-order.ts';
 
 export interface CaptureSink {
   frame(jpeg: ArrayBuffer, meta: FrameMeta, encodeMs: number): void;
@@ -155,11 +156,14 @@ export class CameraCapture {
         this.#sink.error(event.message || 'capture worker failed');
     };
     const Processor = trackProcessor();
+    const encodeWorkers = encodeWorkerCount(navigator.hardwareConcurrency);
     if (Processor) {
       const { readable } = new Processor({ track });
-      this.#post({ type: 'start-stream', readable, options: this.#options }, [readable]);
+      this.#post({ type: 'start-stream', readable, options: this.#options, encodeWorkers }, [
+        readable,
+      ]);
     } else {
-      this.#post({ type: 'start-bitmaps', options: this.#options });
+      this.#post({ type: 'start-bitmaps', options: this.#options, encodeWorkers });
     }
   }
 

@@ -1,6 +1,7 @@
 // Runs the control window: start/stop, the camera following main's broadcast state, settings, stats.
 import type { BroadcastStatus, CaptureFormat, LanCamApi, Settings } from '../electron/ipc.ts';
 import { broadcastView, cameraShouldRun, type LocalCamera } from './broadcast-view.ts';
+import { BusyRetry } from './camera-busy-retry.ts';
 import type { CameraRequest } from './camera-constraints.ts';
 import { listCameras, watchCameras, type CameraDevice } from './camera-devices.ts';
 import { cameraEndedProblem, describeCameraError, type Platform } from './camera-errors.ts';
@@ -25,6 +26,7 @@ export class BroadcastController {
   readonly #network: NetworkForm;
   readonly #captureStats = new CaptureStats();
   readonly #capture: CameraCapture;
+  readonly #busyRetry = new BusyRetry();
   #settings: Settings | null = null;
   #status: BroadcastStatus = offStatus;
   #camera: LocalCamera = { kind: 'off' };
@@ -190,6 +192,7 @@ export class BroadcastController {
       this.#notice = started.notice;
       this.#captureStats.reset();
       this.#api.reportCameraState({ kind: 'running', label: started.label });
+      this.#busyRetry.cancel();
       // Labels only appear after permission, so refresh the picker now.
       listCameras().then(
         (cameras) => {
@@ -204,13 +207,24 @@ export class BroadcastController {
       const problem = describeCameraError(error, this.#platform);
       this.#camera = { kind: 'failed', problem };
       this.#api.reportCameraState({ kind: 'error', code: problem.code, message: problem.title });
+      if (problem.isRetriedAutomatically) this.#retryWhileBusy();
       return false;
     } finally {
       this.#render();
     }
   }
 
+  /** Another app holds the camera: try again with backoff until it opens or the user presses Stop. */
+  #retryWhileBusy(): void {
+    this.#busyRetry.start(async () => {
+      await this.#retry();
+      const camera = this.#camera;
+      return camera.kind === 'failed' && camera.problem.isRetriedAutomatically ? 'busy' : 'done';
+    });
+  }
+
   #stopCamera(): void {
+    this.#busyRetry.cancel();
     this.#capture.stop();
     this.#reportedFormat = null;
     this.#camera = { kind: 'off' };

@@ -34,6 +34,30 @@ export const Channels = {
 export type Channel = (typeof Channels)[keyof typeof Channels];
 
 export type Rotation = 0 | 90 | 180 | 270;
+
+/** Camera controls LanCam can set (MediaTrackConstraintSet names, in the order the panel shows them). */
+export const cameraControlNames = [
+  'zoom',
+  'pan',
+  'tilt',
+  'focusMode',
+  'focusDistance',
+  'exposureMode',
+  'exposureCompensation',
+  'exposureTime',
+  'whiteBalanceMode',
+  'colorTemperature',
+  'brightness',
+  'contrast',
+  'saturation',
+  'sharpness',
+  'torch',
+] as const;
+export type CameraControlName = (typeof cameraControlNames)[number];
+/** A range control's number, a mode's name, or torch on/off. */
+export type CameraControlValue = number | string | boolean;
+/** The values the user changed on one camera (others stay at the camera's own). */
+export type CameraControlValues = Readonly<Partial<Record<CameraControlName, CameraControlValue>>>;
 export type ResolutionPreset = '480p' | '720p' | '1080p' | 'max';
 
 /** Everything the user can set; persisted by main as JSON in the user-data folder. */
@@ -61,6 +85,8 @@ export interface Settings {
   readonly startOnLaunch: boolean;
   /** Start the app when the user logs in. */
   readonly launchAtLogin: boolean;
+  /** Camera controls the user changed, per camera `deviceId`; absent in files written before they existed. */
+  readonly cameraControls?: Readonly<Record<string, CameraControlValues>>;
 }
 
 /** Metadata that travels with every frame. */

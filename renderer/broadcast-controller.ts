@@ -10,6 +10,7 @@ import { CaptureStats } from './capture-stats.ts';
 import { offStatus } from './initial-status.ts';
 import { clampFps, clampQuality } from './settings-limits.ts';
 import type { EncodeOptions } from './shared/worker-protocol.ts';
+import { CameraControlsPanel } from './ui/camera-controls-panel.ts';
 import { NetworkForm } from './ui/network-form.ts';
 import { SettingsForm } from './ui/settings-form.ts';
 import { SharePanel } from './ui/share-panel.ts';
@@ -27,6 +28,9 @@ export class BroadcastController {
   readonly #captureStats = new CaptureStats();
   readonly #capture: CameraCapture;
   readonly #busyRetry = new BusyRetry();
+  readonly #cameraControls = new CameraControlsPanel({
+    save: (cameraControls) => this.#changeSettings({ cameraControls }),
+  });
   #settings: Settings | null = null;
   #status: BroadcastStatus = offStatus;
   #camera: LocalCamera = { kind: 'off' };
@@ -193,6 +197,7 @@ export class BroadcastController {
       this.#captureStats.reset();
       this.#api.reportCameraState({ kind: 'running', label: started.label });
       this.#busyRetry.cancel();
+      void this.#cameraControls.attach(this.#capture.videoTrack, started.deviceId);
       // Labels only appear after permission, so refresh the picker now.
       listCameras().then(
         (cameras) => {
@@ -225,6 +230,7 @@ export class BroadcastController {
 
   #stopCamera(): void {
     this.#busyRetry.cancel();
+    this.#cameraControls.detach();
     this.#capture.stop();
     this.#reportedFormat = null;
     this.#camera = { kind: 'off' };
@@ -248,6 +254,7 @@ export class BroadcastController {
   }
 
   #onCameraEnded(): void {
+    this.#cameraControls.detach();
     this.#camera = { kind: 'ended' };
     this.#cameraMode = null;
     this.#captureStats.reset();
@@ -296,6 +303,7 @@ export class BroadcastController {
   #renderSettings(settings: Settings): void {
     this.#form.render(settings);
     this.#network.render(settings);
+    this.#cameraControls.setRemembered(settings.cameraControls ?? {});
   }
 
   async #regenerateKey(): Promise<void> {

@@ -75,6 +75,11 @@ export class CameraCapture {
     return this.#stream !== null;
   }
 
+  /** The open camera's track, for camera controls (zoom, focus, …); null while stopped. */
+  get videoTrack(): MediaStreamTrack | null {
+    return this.#stream?.getVideoTracks()[0] ?? null;
+  }
+
   /** Opens the camera (walking the constraint ladder) and starts encoding; throws getUserMedia's error. */
   async start(request: CameraRequest): Promise<CaptureStarted> {
     this.stop();
@@ -211,7 +216,7 @@ async function openCamera(
   let lastError: unknown = null;
   for (const [index, constraints] of ladder.entries()) {
     try {
-      const stream = await navigator.mediaDevices.getUserMedia(constraints);
+      const stream = await navigator.mediaDevices.getUserMedia(withPanTiltZoom(constraints));
       const video = constraints.video;
       const usedFallbackDevice =
         request.cameraId !== null && typeof video === 'object' && video.deviceId === undefined;
@@ -223,4 +228,16 @@ async function openCamera(
     }
   }
   throw lastError;
+}
+
+/**
+ * Asks for pan/tilt/zoom along with the camera, so PTZ shows up in getCapabilities() without a second
+ * prompt; as an advanced set it never fails the call on a camera without PTZ (w3c/mediacapture-image
+ * ptz-explainer.md). Main's permission policy grants it to our window only.
+ */
+function withPanTiltZoom(constraints: MediaStreamConstraints): MediaStreamConstraints {
+  const video = constraints.video;
+  if (typeof video !== 'object') return constraints;
+  const ptz = { pan: true, tilt: true, zoom: true } as MediaTrackConstraintSet;
+  return { ...constraints, video: { ...video, advanced: [...(video.advanced ?? []), ptz] } };
 }

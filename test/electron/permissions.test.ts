@@ -5,6 +5,7 @@ import type { WebContents } from 'electron';
 import {
   createPermissionPolicy,
   decidePermission,
+  panTiltZoomPermission,
   type PermissionQuery,
 } from '../../electron/main/permissions.ts';
 
@@ -35,6 +36,39 @@ describe('decidePermission', () => {
     ];
     for (const query of denied)
       assert.equal(decidePermission(query).allow, false, JSON.stringify(query));
+  });
+
+  it('grants camera-pan-tilt-zoom to our control window only', () => {
+    const ptz: PermissionQuery = { ...camera, permission: panTiltZoomPermission, mediaTypes: [] };
+    assert.equal(panTiltZoomPermission, 'camera-pan-tilt-zoom');
+    assert.equal(decidePermission(ptz).allow, true);
+    const denied: PermissionQuery[] = [
+      { ...ptz, isTrustedWebContents: false },
+      { ...ptz, isMainFrame: false },
+      { ...ptz, requestingUrl: 'http://127.0.0.1:8080/' },
+      { ...ptz, requestingUrl: 'app://other/broadcaster.html' },
+      { ...ptz, requestingUrl: undefined },
+    ];
+    for (const query of denied)
+      assert.equal(decidePermission(query).allow, false, JSON.stringify(query));
+  });
+
+  it('answers camera-pan-tilt-zoom through the check handler for our window only', () => {
+    const ours = { id: 1 } as unknown as WebContents;
+    const policy = createPermissionPolicy({ isTrustedWebContents: (c) => c === ours });
+    const check = policy.checkHandler as (
+      contents: WebContents | null,
+      permission: string,
+      origin: string,
+      details: { requestingUrl?: string; isMainFrame: boolean },
+    ) => boolean;
+    const details = { requestingUrl: 'app://bundle/broadcaster.html', isMainFrame: true };
+    assert.equal(check(ours, panTiltZoomPermission, 'app://bundle', details), true);
+    assert.equal(
+      check({ id: 2 } as unknown as WebContents, panTiltZoomPermission, 'app://bundle', details),
+      false,
+    );
+    assert.equal(check(null, panTiltZoomPermission, 'app://bundle', details), false);
   });
 
   it('denies every other permission, even for our own page', () => {

@@ -29,6 +29,10 @@ export const Channels = {
   openExternal: 'shell:open-external',
   /** renderer → main, invoke: put text on the clipboard. */
   copyText: 'clipboard:write-text',
+  /** renderer → main, invoke: the screens and windows that can be broadcast instead of a camera. */
+  listScreenSources: 'capture:list-screen-sources',
+  /** renderer → main, invoke: which screen or window the control window's next getDisplayMedia() gets. */
+  chooseScreenSource: 'capture:choose-screen-source',
 } as const;
 
 export type Channel = (typeof Channels)[keyof typeof Channels];
@@ -62,7 +66,7 @@ export type ResolutionPreset = '480p' | '720p' | '1080p' | 'max';
 
 /** Everything the user can set; persisted by main as JSON in the user-data folder. */
 export interface Settings {
-  /** `deviceId` from enumerateDevices; null = the system default camera. */
+  /** `deviceId` from enumerateDevices, or a ScreenSource id (screen:…/window:…); null = the system default camera. */
   readonly cameraId: string | null;
   readonly resolution: ResolutionPreset;
   /** Target frame rate, 5–60. */
@@ -87,6 +91,13 @@ export interface Settings {
   readonly launchAtLogin: boolean;
   /** Camera controls the user changed, per camera `deviceId`; absent in files written before they existed. */
   readonly cameraControls?: Readonly<Record<string, CameraControlValues>>;
+}
+
+/** A screen or window to broadcast; `id` is Electron's desktopCapturer id ('screen:…' / 'window:…'). */
+export interface ScreenSource {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: 'screen' | 'window';
 }
 
 /** Metadata that travels with every frame. */
@@ -176,6 +187,8 @@ export interface InvokeMap {
   [Channels.openPreview]: [args: [], result: Result<null>];
   [Channels.openExternal]: [args: [url: string], result: Result<null>];
   [Channels.copyText]: [args: [text: string], result: Result<null>];
+  [Channels.listScreenSources]: [args: [], result: Result<ScreenSource[]>];
+  [Channels.chooseScreenSource]: [args: [id: string], result: Result<null>];
 }
 
 /** renderer → main `send` messages: channel → arguments. */
@@ -209,4 +222,8 @@ export interface LanCamApi {
   openPreview(): Promise<Result<null>>;
   openExternal(url: string): Promise<Result<null>>;
   copyText(text: string): Promise<Result<null>>;
+  /** Screens and windows for the source picker (listed next to the cameras). */
+  listScreenSources(): Promise<Result<ScreenSource[]>>;
+  /** Must precede getDisplayMedia(): main hands that source to the request (nothing else gets one). */
+  chooseScreenSource(id: string): Promise<Result<null>>;
 }

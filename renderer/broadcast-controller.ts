@@ -4,11 +4,17 @@ import { broadcastView, cameraShouldRun, type LocalCamera } from './broadcast-vi
 import { BusyRetry } from './camera-busy-retry.ts';
 import type { CameraRequest } from './camera-constraints.ts';
 import { listCameras, watchCameras, type CameraDevice } from './camera-devices.ts';
-import { cameraEndedProblem, describeCameraError, type Platform } from './camera-errors.ts';
+import {
+  cameraEndedProblem,
+  describeCameraError,
+  describeScreenError,
+  type Platform,
+} from './camera-errors.ts';
 import { CameraCapture, CaptureCancelledError } from './capture.ts';
 import { CaptureStats } from './capture-stats.ts';
 import { offStatus } from './initial-status.ts';
 import { clampFps, clampQuality } from './settings-limits.ts';
+import { chooseScreenSource, isScreenSourceId, SourceList } from './screen-sources.ts';
 import type { EncodeOptions } from './shared/worker-protocol.ts';
 import { CameraControlsPanel } from './ui/camera-controls-panel.ts';
 import { NetworkForm } from './ui/network-form.ts';
@@ -28,6 +34,7 @@ export class BroadcastController {
   readonly #captureStats = new CaptureStats();
   readonly #capture: CameraCapture;
   readonly #busyRetry = new BusyRetry();
+  readonly #sources: SourceList;
   readonly #cameraControls = new CameraControlsPanel({
     save: (cameraControls) => this.#changeSettings({ cameraControls }),
   });
@@ -58,6 +65,9 @@ export class BroadcastController {
         this.#notice = `Setting not saved: ${reason}`;
         this.#render();
       });
+    });
+    this.#sources = new SourceList(api, (sources) => {
+      this.#form.setCameras(sources);
     });
     this.#network = new NetworkForm({ change: (patch) => this.#changeSettings(patch) }, platform);
     this.#capture = new CameraCapture(
@@ -104,10 +114,11 @@ export class BroadcastController {
     });
     listCameras().then(
       (cameras) => {
-        this.#form.setCameras(cameras);
+        this.#sources.setCameras(cameras);
       },
       () => undefined,
     );
+    void this.#sources.refreshScreens();
     setInterval(() => {
       this.#renderStats();
     }, 1000);
@@ -190,7 +201,11 @@ export class BroadcastController {
     this.#render();
     try {
       this.#capture.setOptions(this.#encodeOptions());
-      const started = await this.#capture.start(this.#request());
+      const request = this.#request();
+      if (request.cameraId !== null && isScreenSourceId(request.cameraId)) {
+        await chooseScreenSource(this.#api, request.cameraId);
+      }
+      const started = await this.#capture.start(request);
       this.#camera = { kind: 'running', label: started.label };
       this.#cameraMode = `${started.width}×${started.height} · ${Math.round(started.fps)} fps`;
       this.#notice = started.notice;
@@ -201,7 +216,7 @@ export class BroadcastController {
       // Labels only appear after permission, so refresh the picker now.
       listCameras().then(
         (cameras) => {
-          this.#form.setCameras(cameras);
+          this.#sources.setCameras(cameras);
         },
         () => undefined,
       );
@@ -209,7 +224,9 @@ export class BroadcastController {
     } catch (error) {
       // Superseded by stop() or a newer start(), which set the camera state themselves.
       if (error instanceof CaptureCancelledError) return false;
-      const problem = describeCameraError(error, this.#platform);
+      const problem = isScreenSourceId(this.#settings?.cameraId ?? null)
+        ? describeScreenError(error, this.#platform)
+        : describeCameraError(error, this.#platform);
       this.#camera = { kind: 'failed', problem };
       this.#api.reportCameraState({ kind: 'error', code: problem.code, message: problem.title });
       if (problem.isRetriedAutomatically) this.#retryWhileBusy();
@@ -263,7 +280,7 @@ export class BroadcastController {
   }
 
   #onCameras(cameras: CameraDevice[]): void {
-    this.#form.setCameras(cameras);
+    this.#sources.setCameras(cameras);
     // A camera came back (or a first one was plugged in) while we are meant to broadcast: resume by itself.
     const isWaiting =
       this.#camera.kind === 'ended' ||

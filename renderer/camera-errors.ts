@@ -136,6 +136,50 @@ export function describeCameraError(error: unknown, platform: Platform): CameraP
   }
 }
 
+const screenAllowSteps: Readonly<Record<Platform, readonly string[]>> = {
+  macos: [
+    'Open System Settings → Privacy & Security → Screen & System Audio Recording.',
+    'Turn LanCam on, then quit and reopen LanCam (macOS applies it only after a restart).',
+    'Press Start again.',
+  ],
+  windows: ['Press Start again; if it keeps failing, pick the screen or window again in the list.'],
+  linux: [
+    'On Wayland, the desktop asks which screen to share: allow it in that dialog.',
+    'Press Start again.',
+  ],
+  other: ['Allow screen recording for LanCam in your system settings, then press Start again.'],
+};
+
+/** Like describeCameraError, for a screen or window as the source (getDisplayMedia's failures). */
+export function describeScreenError(error: unknown, platform: Platform): CameraProblem {
+  const name = nameOf(error);
+  switch (name) {
+    case 'NotAllowedError':
+    case 'SecurityError':
+    case 'PermissionDeniedError':
+      return {
+        code: 'NotAllowedError',
+        title: 'Screen recording is blocked',
+        detail: 'LanCam may not record the screen, so there is nothing to broadcast.',
+        steps: screenAllowSteps[platform],
+      };
+    case 'NotFoundError':
+      return {
+        code: 'NotFoundError',
+        title: 'That screen or window is gone',
+        detail: 'The window was closed or the screen disconnected.',
+        steps: ['Pick another screen, window or camera in the Camera list.'],
+      };
+    default:
+      return {
+        code: name || 'Error',
+        title: 'Screen capture could not start',
+        detail: messageOf(error),
+        steps: ['Press Start to try again, or pick another source.'],
+      };
+  }
+}
+
 /** The camera went away while broadcasting (unplugged, driver reset, taken by the system). */
 export const cameraEndedProblem: CameraProblem = {
   code: 'ended',

@@ -7,6 +7,7 @@ import {
   type CameraRequest,
 } from './camera-constraints.ts';
 import type { EncodeOptions, FromWorker, ToWorker } from './shared/worker-protocol.ts';
+import { displayMediaOptions, isScreenSourceId } from './screen-sources.ts';
 import { encodeWorkerCount } from './worker/encode-order.ts';
 
 export interface CaptureSink {
@@ -106,7 +107,10 @@ export class CameraCapture {
     const width = settings.width ?? 0;
     const height = settings.height ?? 0;
     const fps = settings.frameRate ?? 0;
-    const shortfall = describeModeShortfall(request, { width, height, fps });
+    // A screen has its own size: being smaller than the preset is not a shortfall.
+    const shortfall = isScreenSourceId(request.cameraId)
+      ? null
+      : describeModeShortfall(request, { width, height, fps });
     const notices = [
       usedFallbackDevice ? 'The chosen camera is not available; using the default camera.' : null,
       shortfall,
@@ -212,6 +216,11 @@ export class CameraCapture {
 async function openCamera(
   request: CameraRequest,
 ): Promise<{ stream: MediaStream; usedFallbackDevice: boolean }> {
+  if (isScreenSourceId(request.cameraId)) {
+    // Main answers with the source chosen beforehand (screen-sources.ts); there is no ladder to walk.
+    const stream = await navigator.mediaDevices.getDisplayMedia(displayMediaOptions(request));
+    return { stream, usedFallbackDevice: false };
+  }
   const ladder = constraintLadder(request);
   let lastError: unknown = null;
   for (const [index, constraints] of ladder.entries()) {

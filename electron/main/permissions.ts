@@ -11,6 +11,16 @@ import { appOrigin, originOf } from './url-guards.ts';
  */
 export const panTiltZoomPermission = 'camera-pan-tilt-zoom';
 
+/** getDisplayMedia (a screen or window as the source); the source itself is main's choice (screen-sources.ts). */
+export const displayCapturePermission = 'display-capture';
+
+/** Permissions that follow the camera's rules; everything else is denied outright. */
+const cameraLikePermissions: readonly string[] = [
+  'media',
+  panTiltZoomPermission,
+  displayCapturePermission,
+];
+
 /** One permission question, reduced to the facts the policy looks at. */
 export interface PermissionQuery {
   /** Electron's permission name ('media', 'geolocation', 'hid', …). */
@@ -51,13 +61,14 @@ export interface PermissionPolicy {
  * | permission | allowed when |
  * | media                | video only (never audio: not designed yet), main frame, origin app://bundle, our control window |
  * | camera-pan-tilt-zoom | same window, frame and origin rules as media (moving the camera it already may use)   |
+ * | display-capture      | same rules again; which screen or window it gets is decided in main (screen-sources.ts) |
  * Device pickers (HID, serial, USB, Bluetooth) are always denied: LanCam never needs them.
  */
 export function decidePermission(
   query: PermissionQuery,
   trustedOrigin = appOrigin,
 ): PermissionDecision {
-  if (query.permission !== 'media' && query.permission !== panTiltZoomPermission)
+  if (!cameraLikePermissions.includes(query.permission))
     return { allow: false, reason: `${query.permission} is never granted` };
   if (!query.isTrustedWebContents) return { allow: false, reason: 'not our control window' };
   if (!query.isMainFrame) return { allow: false, reason: 'not the main frame' };
@@ -69,6 +80,9 @@ export function decidePermission(
   }
   if (query.permission === panTiltZoomPermission) {
     return { allow: true, reason: 'pan/tilt/zoom of the camera for the control window' };
+  }
+  if (query.permission === displayCapturePermission) {
+    return { allow: true, reason: 'screen capture for the control window' };
   }
   if (query.mediaTypes.includes('audio')) return { allow: false, reason: 'audio is not granted' };
   // An empty list is accepted for our own page: on Windows mediaTypes has been seen arriving empty for a

@@ -50,6 +50,12 @@ const api = {
   copyText(text) {
     return ipcRenderer.invoke(Channels.copyText, text);
   },
+  listScreenSources() {
+    return ipcRenderer.invoke(Channels.listScreenSources);
+  },
+  chooseScreenSource(id) {
+    return ipcRenderer.invoke(Channels.chooseScreenSource, id);
+  },
 } satisfies LanCamApi;
 
 contextBridge.exposeInMainWorld('lancam', api);

@@ -5,6 +5,7 @@ import type { WebContents } from 'electron';
 import {
   createPermissionPolicy,
   decidePermission,
+  displayCapturePermission,
   panTiltZoomPermission,
   type PermissionQuery,
 } from '../../electron/main/permissions.ts';
@@ -53,6 +54,17 @@ describe('decidePermission', () => {
       assert.equal(decidePermission(query).allow, false, JSON.stringify(query));
   });
 
+  it('grants display-capture (a screen as the source) to our control window only', () => {
+    const screen: PermissionQuery = { ...camera, permission: displayCapturePermission };
+    assert.equal(decidePermission(screen).allow, true);
+    assert.equal(decidePermission({ ...screen, isTrustedWebContents: false }).allow, false);
+    assert.equal(decidePermission({ ...screen, isMainFrame: false }).allow, false);
+    assert.equal(
+      decidePermission({ ...screen, requestingUrl: 'http://127.0.0.1:8080/' }).allow,
+      false,
+    );
+  });
+
   it('answers camera-pan-tilt-zoom through the check handler for our window only', () => {
     const ours = { id: 1 } as unknown as WebContents;
     const policy = createPermissionPolicy({ isTrustedWebContents: (c) => c === ours });
@@ -76,7 +88,6 @@ describe('decidePermission', () => {
       'geolocation',
       'notifications',
       'clipboard-read',
-      'display-capture',
       'midi',
       'hid',
       'openExternal',

@@ -49,6 +49,8 @@ export function installTestBridge(): void {
     openPreview: () => invoke('openPreview'),
     openExternal: (url: string) => invoke('openExternal', url),
     copyText: (text: string) => invoke('copyText', text),
+    listScreenSources: () => invoke('listScreenSources'),
+    chooseScreenSource: (id: string) => invoke('chooseScreenSource', id),
   };
   Object.defineProperty(window, 'lancam', { value: Object.freeze(api), enumerable: true });
   w.__lancamPushStatus = (status: unknown) => {

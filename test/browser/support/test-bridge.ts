@@ -5,6 +5,7 @@ import type {
   BroadcastStatus,
   CameraState,
   CaptureFormat,
+  ScreenSource,
   Settings,
 } from '../../../electron/ipc.ts';
 import { mapServerStatus } from '../../../electron/main/broadcast.ts';
@@ -53,6 +54,10 @@ export class TestBridge {
   /** Set to make the next updateSettings fail with this message (what a failed save looks like). */
   refuseNextUpdate: string | null = null;
   previewsOpened = 0;
+  /** What listScreenSources answers (main would ask desktopCapturer); Chromium's fake capture serves any. */
+  screenSources: ScreenSource[] = [{ id: 'screen:1:0', name: 'Entire screen', kind: 'screen' }];
+  /** Every chooseScreenSource id, in order. */
+  readonly chosenScreens: string[] = [];
   #page: Page | null = null;
   #static: StaticServer | null = null;
   #unsubscribe: (() => void) | null = null;
@@ -182,6 +187,15 @@ export class TestBridge {
       case 'copyText':
         this.copied.push(String(arg));
         return { ok: true, value: null };
+      case 'listScreenSources':
+        return { ok: true, value: this.screenSources };
+      case 'chooseScreenSource': {
+        const id = String(arg);
+        this.chosenScreens.push(id);
+        return this.screenSources.some((s) => s.id === id)
+          ? { ok: true, value: null }
+          : { ok: false, code: 'invalid-argument', message: `${id} is gone` };
+      }
       default:
         throw new Error(`unknown method ${method}`);
     }

@@ -115,6 +115,34 @@ async function taskSeconds(cdp: CDPSession): Promise<number> {
   return metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0;
 }
 
+interface MeasureWindow {
+  readonly from: number;
+  readonly to: number;
+  readonly wallS: number;
+  readonly cpu: Pick<Result, 'mainThreadBusyPct' | 'chromiumCpuPct'>;
+}
+
+/** Sleeps through the measuring window and reports its bounds and the CPU spent in it. */
+async function measureWindow(cdp: CDPSession): Promise<MeasureWindow> {
+  const cpuBefore = descendantCpuTicks();
+  const taskBefore = await taskSeconds(cdp);
+  const from = Date.now();
+  await sleep(MEASURE_MS);
+  const to = Date.now();
+  const taskAfter = await taskSeconds(cdp);
+  const cpuAfter = descendantCpuTicks();
+  const wallS = (to - from) / 1000;
+  return {
+    from,
+    to,
+    wallS,
+    cpu: {
+      mainThreadBusyPct: ((taskAfter - taskBefore) / wallS) * 100,
+      chromiumCpuPct: ((cpuAfter - cpuBefore) / CLOCK_TICKS_PER_SECOND / wallS) * 100,
+    },
+  };
+}
+
 /** Collects each encode worker's per-frame User Timing measure (draw + encode + copy-out). */
 async function observeEncodes(workers: readonly Worker[]): Promise<void> {
   for (const worker of workers) await observeOne(worker);
@@ -193,15 +221,8 @@ async function benchOne(browser: Browser, run: Run, workerCount: number): Promis
     await sleep(WARMUP_MS);
 
     await takeEncodes(workers);
-    const cpuBefore = descendantCpuTicks();
-    const taskBefore = await taskSeconds(cdp);
-    const from = Date.now();
-    await sleep(MEASURE_MS);
-    const to = Date.now();
-    const taskAfter = await taskSeconds(cdp);
-    const cpuAfter = descendantCpuTicks();
+    const { from, to, wallS, cpu } = await measureWindow(cdp);
     const encodes = await takeEncodes(workers);
-    const wallS = (to - from) / 1000;
 
     const frames = bridge.frames.filter((f) => f.receivedAtMs >= from && f.receivedAtMs < to);
     const seen = new Set<number>();
@@ -218,8 +239,7 @@ async function benchOne(browser: Browser, run: Run, workerCount: number): Promis
       encodeP50Ms: percentile(encodes, 0.5),
       encodeP95Ms: percentile(encodes, 0.95),
       kbPerFrame: frames.reduce((sum, f) => sum + f.bytes, 0) / Math.max(1, frames.length) / 1024,
-      mainThreadBusyPct: ((taskAfter - taskBefore) / wallS) * 100,
-      chromiumCpuPct: ((cpuAfter - cpuBefore) / CLOCK_TICKS_PER_SECOND / wallS) * 100,
+      ...cpu,
       width: last?.width ?? 0,
       height: last?.height ?? 0,
       idleEncodesPerSec,
@@ -241,23 +261,15 @@ async function benchBare(browser: Browser, run: Run): Promise<Result> {
     await waitFor('first bare frame', async () => (await bare.takeFrames()).length > 0);
     await sleep(WARMUP_MS);
     await bare.takeFrames();
-    const cpuBefore = descendantCpuTicks();
-    const taskBefore = await taskSeconds(cdp);
-    const from = Date.now();
-    await sleep(MEASURE_MS);
-    const to = Date.now();
-    const taskAfter = await taskSeconds(cdp);
-    const cpuAfter = descendantCpuTicks();
+    const { from, to, wallS, cpu } = await measureWindow(cdp);
     const frames = (await bare.takeFrames()).filter((f) => f.atMs >= from && f.atMs < to);
-    const wallS = (to - from) / 1000;
     const encodes = frames.map((f) => f.encodeMs);
     return {
       fps: frames.length / wallS,
       encodeP50Ms: percentile(encodes, 0.5),
       encodeP95Ms: percentile(encodes, 0.95),
       kbPerFrame: frames.reduce((sum, f) => sum + f.bytes, 0) / Math.max(1, frames.length) / 1024,
-      mainThreadBusyPct: ((taskAfter - taskBefore) / wallS) * 100,
-      chromiumCpuPct: ((cpuAfter - cpuBefore) / CLOCK_TICKS_PER_SECOND / wallS) * 100,
+      ...cpu,
       width: run.resolution.width,
       height: run.resolution.height,
       idleEncodesPerSec: null,

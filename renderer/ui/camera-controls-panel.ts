@@ -13,6 +13,7 @@ import {
   type ControlDescriptor,
   type TrackReport,
 } from '../camera-controls.ts';
+import { LatestWins } from '../shared/latest-wins.ts';
 import { byId, element } from './dom.ts';
 
 type Remembered = Readonly<Record<string, CameraControlValues>>;
@@ -53,9 +54,19 @@ export class CameraControlsPanel {
   #attached: Attached | null = null;
   /** Bumped on attach/detach so a slow applyConstraints of an old camera changes nothing. */
   #generation = 0;
-  /** Live slider moves: one applyConstraints at a time, only the newest waiting (latest-wins). */
-  #applying = false;
-  #nextLive: { readonly name: CameraControlName; readonly value: CameraControlValue } | null = null;
+  /** Live slider moves: one applyConstraints at a time, only the newest waiting. */
+  readonly #live = new LatestWins<{
+    readonly name: CameraControlName;
+    readonly value: CameraControlValue;
+  }>({
+    process: async ({ name, value }) => {
+      await this.#apply(name, value);
+    },
+    discard: () => undefined,
+    onError: (error) => {
+      this.#showStatus(String(error));
+    },
+  });
 
   constructor(handlers: CameraControlsHandlers) {
     this.#handlers = handlers;
@@ -72,7 +83,7 @@ export class CameraControlsPanel {
   async attach(track: MediaStreamTrack | null, deviceId: string | null): Promise<void> {
     const generation = ++this.#generation;
     this.#attached = null;
-    this.#nextLive = null;
+    this.#live.clear();
     if (!track || typeof track.getCapabilities !== 'function') {
       this.#render();
       return;
@@ -101,7 +112,7 @@ export class CameraControlsPanel {
   detach(): void {
     this.#generation += 1;
     this.#attached = null;
-    this.#nextLive = null;
+    this.#live.clear();
     this.#render();
   }
 
@@ -137,7 +148,7 @@ export class CameraControlsPanel {
         input.addEventListener('input', () => {
           const value = input.valueAsNumber;
           output.textContent = `${formatNumber(value, control.step)}${control.unit ? ` ${control.unit}` : ''}`;
-          this.#applyLive(control.name, value);
+          this.#live.offer({ name: control.name, value });
         });
         // Released: remember it (one settings write per drag, not one per pixel).
         input.addEventListener(
@@ -184,26 +195,6 @@ export class CameraControlsPanel {
     }
   }
 
-  /** While dragging: apply the newest position as soon as the previous apply finished. */
-  #applyLive(name: CameraControlName, value: CameraControlValue): void {
-    this.#nextLive = { name, value };
-    if (this.#applying) return;
-    void this.#drainLive();
-  }
-
-  async #drainLive(): Promise<void> {
-    this.#applying = true;
-    try {
-      while (this.#nextLive) {
-        const { name, value } = this.#nextLive;
-        this.#nextLive = null;
-        await this.#apply(name, value);
-      }
-    } finally {
-      this.#applying = false;
-    }
-  }
-
   async #apply(name: CameraControlName, value: CameraControlValue): Promise<boolean> {
     const attached = this.#attached;
     if (!attached) return false;
@@ -225,7 +216,7 @@ export class CameraControlsPanel {
 
   /** A finished change: apply it, remember it for this camera, and redraw (a mode may unlock a value). */
   async #commit(name: CameraControlName, value: CameraControlValue): Promise<void> {
-    this.#nextLive = null;
+    this.#live.clear();
     const attached = this.#attached;
     if (!(await this.#apply(name, value)) || !attached || attached !== this.#attached) {
       this.#render();
@@ -243,7 +234,7 @@ export class CameraControlsPanel {
   async #resetToDefaults(): Promise<void> {
     const attached = this.#attached;
     if (!attached) return;
-    this.#nextLive = null;
+    this.#live.clear();
     const constraints = constraintsFor(attached.capabilities, attached.defaults);
     try {
       if (constraints.advanced.length > 0) await attached.track.applyConstraints(constraints);

@@ -53,6 +53,12 @@ export class EncodeOrder {
     return this.#late;
   }
 
+  /** The seq a lane is encoding, or null when it is free. */
+  inFlightOn(lane: number): number | null {
+    for (const [seq, busyLane] of this.#laneOf) if (busyLane === lane) return seq;
+    return null;
+  }
+
   /** Takes the next free lane after the last one used; null when every lane is busy. */
   dispatch(): Dispatch | null {
     const count = this.laneCount;

@@ -34,7 +34,7 @@ export class EncoderPool {
   readonly #workers: Worker[];
   readonly #options: EncoderPoolOptions;
   /** Capture time of each frame in flight, by seq. */
-  readonly #inFlight = new Map<number, { readonly captureTimeMs: number; readonly lane: number }>();
+  readonly #captureTimeMs = new Map<number, number>();
   #waiting: PoolFrame | null = null;
   #isClosed = false;
 
@@ -84,9 +84,8 @@ export class EncoderPool {
       event.preventDefault();
       this.#options.onError(event.message || `encode worker ${lane} failed`);
       // Free the lane of whatever it was encoding, so the other workers carry on.
-      for (const [seq, entry] of this.#inFlight) {
-        if (entry.lane === lane) this.#finish(seq, null);
-      }
+      const seq = this.#order.inFlightOn(lane);
+      if (seq !== null) this.#finish(seq, null);
     };
     return worker;
   }
@@ -99,7 +98,7 @@ export class EncoderPool {
       frame.image.close();
       return;
     }
-    this.#inFlight.set(slot.seq, { captureTimeMs: frame.captureTimeMs, lane: slot.lane });
+    this.#captureTimeMs.set(slot.seq, frame.captureTimeMs);
     const job: EncodeJob = {
       type: 'encode',
       seq: slot.seq,
@@ -122,16 +121,16 @@ export class EncoderPool {
   }
 
   #finish(seq: number, encoded: Extract<FromEncoder, { type: 'encoded' }> | null): void {
-    const entry = this.#inFlight.get(seq);
-    this.#inFlight.delete(seq);
+    const captureTimeMs = this.#captureTimeMs.get(seq);
+    this.#captureTimeMs.delete(seq);
     const verdict = this.#order.complete(seq, encoded !== null);
-    if (verdict === 'emit' && encoded && entry) {
+    if (verdict === 'emit' && encoded && captureTimeMs !== undefined) {
       this.#options.emit({
         jpeg: encoded.jpeg,
         width: encoded.width,
         height: encoded.height,
         rotation: encoded.rotation,
-        captureTimeMs: entry.captureTimeMs,
+        captureTimeMs,
         encodeMs: encoded.encodeMs,
       });
     }

@@ -44,6 +44,16 @@ describe('EncodeOrder', () => {
     assert.deepEqual(order.dispatch(), { seq: 5, lane: 2 });
   });
 
+  it('says which frame a lane is encoding (to free it when its worker dies)', () => {
+    const order = new EncodeOrder(2);
+    order.dispatch();
+    order.dispatch();
+    assert.equal(order.inFlightOn(0), 0);
+    assert.equal(order.inFlightOn(1), 1);
+    order.complete(0, false);
+    assert.equal(order.inFlightOn(0), null);
+  });
+
   it('keeps rotating when lanes finish quickly, instead of always reusing lane 0', () => {
     const order = new EncodeOrder(2);
     const lanes: number[] = [];

@@ -11,12 +11,15 @@ import {
   type Platform,
 } from './camera-errors.ts';
 import { CameraCapture, CaptureCancelledError } from './capture.ts';
+import { CapacityWatch } from './capture-capacity.ts';
 import { CaptureStats } from './capture-stats.ts';
 import { offStatus } from './initial-status.ts';
 import { clampFps, clampQuality } from './settings-limits.ts';
 import { chooseScreenSource, isScreenSourceId, SourceList } from './screen-sources.ts';
 import type { EncodeOptions } from './shared/worker-protocol.ts';
+import { encodeWorkerCount } from './worker/encode-order.ts';
 import { CameraControlsPanel } from './ui/camera-controls-panel.ts';
+import { CapacityWarning } from './ui/capacity-warning.ts';
 import { NetworkForm } from './ui/network-form.ts';
 import { SettingsForm } from './ui/settings-form.ts';
 import { SharePanel } from './ui/share-panel.ts';
@@ -32,6 +35,8 @@ export class BroadcastController {
   readonly #form: SettingsForm;
   readonly #network: NetworkForm;
   readonly #captureStats = new CaptureStats();
+  readonly #capacityWatch = new CapacityWatch();
+  readonly #capacity = new CapacityWarning();
   readonly #capture: CameraCapture;
   readonly #busyRetry = new BusyRetry();
   readonly #sources: SourceList;
@@ -121,6 +126,7 @@ export class BroadcastController {
     void this.#sources.refreshScreens();
     setInterval(() => {
       this.#renderStats();
+      this.#checkCapacity();
     }, 1000);
     const status = await this.#api.getStatus();
     this.#onStatus(status);
@@ -362,6 +368,29 @@ export class BroadcastController {
     this.#share.render(this.#status);
     this.#network.renderStatus(this.#status);
     this.#renderStats();
+  }
+
+  /** Once a second: says when encoding cannot keep up with the chosen frame rate (capture-capacity.ts). */
+  #checkCapacity(): void {
+    const format = this.#reportedFormat;
+    const settings = this.#settings;
+    if (this.#camera.kind !== 'running' || !format || !settings) {
+      this.#capacityWatch.reset();
+      this.#capacity.render(null);
+      return;
+    }
+    const capture = this.#captureStats.snapshot(performance.now());
+    const advice = this.#capacityWatch.check({
+      targetFps: clampFps(settings.fps),
+      capturedFps: capture.fps,
+      encodeMsAvg: capture.encodeMsAvg,
+      encodeWorkers: encodeWorkerCount(navigator.hardwareConcurrency),
+      viewerCount: this.#status.viewerCount,
+      resolution: settings.resolution,
+      width: format.width,
+      height: format.height,
+    });
+    this.#capacity.render(advice);
   }
 
   #renderStats(): void {

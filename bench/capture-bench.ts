@@ -115,6 +115,20 @@ async function taskSeconds(cdp: CDPSession): Promise<number> {
   return metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0;
 }
 
+/** Rate, encode time and size of the frames of one measuring window. */
+function frameFigures(
+  frames: readonly { readonly bytes: number }[],
+  encodesMs: readonly number[],
+  wallS: number,
+): Pick<Result, 'fps' | 'encodeP50Ms' | 'encodeP95Ms' | 'kbPerFrame'> {
+  return {
+    fps: frames.length / wallS,
+    encodeP50Ms: percentile(encodesMs, 0.5),
+    encodeP95Ms: percentile(encodesMs, 0.95),
+    kbPerFrame: frames.reduce((sum, f) => sum + f.bytes, 0) / Math.max(1, frames.length) / 1024,
+  };
+}
+
 interface MeasureWindow {
   readonly from: number;
   readonly to: number;
@@ -235,10 +249,7 @@ async function benchOne(browser: Browser, run: Run, workerCount: number): Promis
     }
     const last = frames.at(-1);
     return {
-      fps: frames.length / wallS,
-      encodeP50Ms: percentile(encodes, 0.5),
-      encodeP95Ms: percentile(encodes, 0.95),
-      kbPerFrame: frames.reduce((sum, f) => sum + f.bytes, 0) / Math.max(1, frames.length) / 1024,
+      ...frameFigures(frames, encodes, wallS),
       ...cpu,
       width: last?.width ?? 0,
       height: last?.height ?? 0,
@@ -265,10 +276,7 @@ async function benchBare(browser: Browser, run: Run): Promise<Result> {
     const frames = (await bare.takeFrames()).filter((f) => f.atMs >= from && f.atMs < to);
     const encodes = frames.map((f) => f.encodeMs);
     return {
-      fps: frames.length / wallS,
-      encodeP50Ms: percentile(encodes, 0.5),
-      encodeP95Ms: percentile(encodes, 0.95),
-      kbPerFrame: frames.reduce((sum, f) => sum + f.bytes, 0) / Math.max(1, frames.length) / 1024,
+      ...frameFigures(frames, encodes, wallS),
       ...cpu,
       width: run.resolution.width,
       height: run.resolution.height,

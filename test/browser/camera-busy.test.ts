@@ -3,10 +3,10 @@
 // free; Stop ends the waiting.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { hasChromium, launchChromium } from '../helpers/chromium.ts';
-import { fakeCameraFile } from '../helpers/fake-camera.ts';
-import { TestBridge } from './support/test-bridge.ts';
+import type { Page } from 'playwright-core';
+import { hasChromium } from '../helpers/chromium.ts';
+import { openStubbedControlWindow, type StubbedControlWindow } from './support/stubbed-page.ts';
+import type { TestBridge } from './support/test-bridge.ts';
 import { sleep, waitFor } from './support/wait.ts';
 
 interface BusyCamera {
@@ -32,11 +32,10 @@ function installBusyCamera(): void {
 }
 
 describe('camera in use by another app', { skip: !hasChromium() && 'no Chromium' }, () => {
-  let browser: Browser;
-  let context: BrowserContext;
+  let opened: StubbedControlWindow;
   let bridge: TestBridge;
   let page: Page;
-  const pageErrors: Error[] = [];
+  let pageErrors: Error[];
 
   const busy = (): Promise<BusyCamera> =>
     page.evaluate(() => ({ ...(window as unknown as { __busyCamera: BusyCamera }).__busyCamera }));
@@ -48,21 +47,12 @@ describe('camera in use by another app', { skip: !hasChromium() && 'no Chromium'
     page.locator('#state').getAttribute('data-state');
 
   before(async () => {
-    const clip = await fakeCameraFile({ width: 1280, height: 720 });
-    browser = await launchChromium({ fakeCamera: clip });
-    context = await browser.newContext();
-    await context.addInitScript({
-      content: `var __name = (target) => target;\n(${installBusyCamera.toString()})();`,
-    });
-    bridge = new TestBridge({ settings: { resolution: '720p', fps: 30 } });
-    page = await bridge.open(browser, context);
-    page.on('pageerror', (error) => pageErrors.push(error));
+    opened = await openStubbedControlWindow(installBusyCamera);
+    ({ bridge, page, pageErrors } = opened);
   });
 
   after(async () => {
-    await bridge.close();
-    await context.close();
-    await browser.close();
+    await opened.close();
   });
 
   it('explains a busy camera, opens no port, and goes live by itself once it is free', async () => {

@@ -3,10 +3,10 @@
 // torch) through an init script; everything else — page, settings path, main's settings guard — is real.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { hasChromium, launchChromium } from '../helpers/chromium.ts';
-import { fakeCameraFile } from '../helpers/fake-camera.ts';
-import { TestBridge } from './support/test-bridge.ts';
+import type { Page } from 'playwright-core';
+import { hasChromium } from '../helpers/chromium.ts';
+import { openStubbedControlWindow, type StubbedControlWindow } from './support/stubbed-page.ts';
+import type { TestBridge } from './support/test-bridge.ts';
 import { waitFor } from './support/wait.ts';
 
 interface ControlsStub {
@@ -54,11 +54,10 @@ function installControlsStub(): void {
 }
 
 describe('camera controls card', { skip: !hasChromium() && 'no Chromium' }, () => {
-  let browser: Browser;
-  let context: BrowserContext;
+  let opened: StubbedControlWindow;
   let bridge: TestBridge;
   let page: Page;
-  const pageErrors: Error[] = [];
+  let pageErrors: Error[];
 
   const stub = (): Promise<ControlsStub> =>
     page.evaluate(() => (window as unknown as { __controls: ControlsStub }).__controls);
@@ -76,21 +75,12 @@ describe('camera controls card', { skip: !hasChromium() && 'no Chromium' }, () =
   }
 
   before(async () => {
-    const clip = await fakeCameraFile({ width: 1280, height: 720 });
-    browser = await launchChromium({ fakeCamera: clip });
-    context = await browser.newContext();
-    await context.addInitScript({
-      content: `var __name = (target) => target;\n(${installControlsStub.toString()})();`,
-    });
-    bridge = new TestBridge({ settings: { resolution: '720p', fps: 30 } });
-    page = await bridge.open(browser, context);
-    page.on('pageerror', (error) => pageErrors.push(error));
+    opened = await openStubbedControlWindow(installControlsStub);
+    ({ bridge, page, pageErrors } = opened);
   });
 
   after(async () => {
-    await bridge.close();
-    await context.close();
-    await browser.close();
+    await opened.close();
   });
 
   it('is hidden while the camera is off, and shows only the supported controls once it runs', async () => {

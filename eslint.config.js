@@ -1,4 +1,4 @@
-// Lint rules for every folder, plus the import boundaries between them (see ../shared/style.md §2.2).
+// Lint rules for every folder, plus the import boundaries between them (docs/architecture.md).
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
@@ -60,21 +60,25 @@ export default tseslint.config(
   {
     files: ['renderer/**/*.ts'],
     rules: restrict([
-      { group: ['electron', 'node:*'], message: 'The renderer is a sandboxed web page.' },
+      { regex: '^(electron(/.*)?|node:.*)$', message: 'The renderer is a sandboxed web page.' },
       {
         group: ['**/server/**'],
         message: 'The renderer reaches the server only through window.lancam.',
       },
       {
-        group: ['**/electron/**'],
+        // The shared settings limits are the one app file the renderer may take values from.
+        group: ['**/electron/**', '!**/electron/settings-limits.ts'],
         allowTypeImports: true,
-        message: 'Only type imports from the IPC contract.',
+        message:
+          'Only type imports from the IPC contract, values from electron/settings-limits.ts.',
       },
     ]),
   },
   {
-    files: ['electron/ipc.ts'],
-    rules: restrict([{ group: ['*'], message: 'The IPC contract has no imports.' }]),
+    files: ['electron/ipc.ts', 'electron/settings-limits.ts'],
+    rules: restrict([
+      { group: ['*'], message: 'Shared by main and renderer, so it imports nothing.' },
+    ]),
   },
   {
     files: ['electron/preload/**/*.ts'],

@@ -16,7 +16,44 @@ export interface Scenario {
   /** Readers limited to `throttleBytesPerSec`. */
   readonly throttled: number;
   readonly durationMs: number;
+  /**
+   * Keyless HTTP/1.0 requests sent while the viewers watch (the keyless-flood scenario). The window is then
+   * the flood itself; `durationMs` is a quiet window before it, for the server's CPU at rest.
+   */
+  readonly floodRequests?: number;
 }
+
+/** What the keyless-flood scenario adds to a run. */
+export interface FloodFigures {
+  readonly requests: number;
+  readonly durationMs: number;
+  /** How the requests ended: by HTTP status ("401"), or "reset", "timeout", "error". */
+  readonly outcomes: Readonly<Record<string, number>>;
+  /** Longest time between two frames the watching viewer received during the flood; null if it got none. */
+  readonly longestGapMs: number | null;
+  /** The same viewer's longest gap in the quiet window before the flood. */
+  readonly quietLongestGapMs: number | null;
+  /** Server CPU in the quiet window, % of one core. */
+  readonly quietCpuPercent: number;
+}
+
+/** What the runner asks the flood process to do (sent over the fork IPC channel). */
+export interface FloodConfig {
+  readonly port: number;
+  readonly path: string;
+  readonly requests: number;
+  readonly concurrency: number;
+  /** Source addresses, used in turn: several hostile hosts, each below the per-address socket cap. */
+  readonly localAddresses: readonly string[];
+}
+
+export type FloodMessage =
+  | {
+      readonly type: 'done';
+      readonly durationMs: number;
+      readonly outcomes: Readonly<Record<string, number>>;
+    }
+  | { readonly type: 'failed'; readonly message: string };
 
 /** What the runner asks the load-client process to do (sent over the fork IPC channel). */
 export interface LoadConfig {
@@ -86,4 +123,6 @@ export interface RunFigures {
   readonly stalledEvictedAfterS: number | null;
   /** Stalled sockets only: seconds from their last write progress seen in /status.json until evicted. */
   readonly stalledEvictedAfterProgressS: number | null;
+  /** The keyless-flood scenario only. */
+  readonly flood?: FloodFigures;
 }

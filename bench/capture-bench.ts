@@ -11,7 +11,7 @@ import { launchChromium } from '../test/helpers/chromium.ts';
 import { fakeCameraFile } from '../test/helpers/fake-camera.ts';
 import { MjpegViewer } from '../test/browser/support/mjpeg-viewer.ts';
 import { TestBridge } from '../test/browser/support/test-bridge.ts';
-import { sleep, waitFor } from '../test/browser/support/wait.ts';
+import { sleep, waitFor } from '../test/helpers/wait.ts';
 import { openBarePage } from './bare-capture-page.ts';
 
 const MEASURE_MS = 10_000;

@@ -102,6 +102,18 @@ function notes(run: RunFigures): string {
       `slow readers ${num(load.throttled.fps, 1)} fps, frame age p50 ${num(load.throttled.frameAgeMs.p50, 0)} ms, max ${num(load.throttled.frameAgeMs.max, 0)} ms`,
     );
   }
+  if (run.flood) {
+    const { flood } = run;
+    const perSecond = flood.requests / (flood.durationMs / 1000);
+    const outcomes = Object.entries(flood.outcomes)
+      .map(([outcome, count]) => `${outcome}×${num(count, 0)}`)
+      .join(' ');
+    out.push(
+      `${num(flood.requests, 0)} keyless requests in ${num(flood.durationMs / 1000, 1)} s (${num(perSecond, 0)}/s; ${outcomes}); ` +
+        `longest frame gap ${num(flood.longestGapMs, 0)} ms (quiet ${num(flood.quietLongestGapMs, 0)} ms); ` +
+        `CPU quiet ${num(flood.quietCpuPercent, 0)} %`,
+    );
+  }
   if (load.errors > 0) out.push(`${load.errors} reader errors (${load.firstError ?? '?'})`);
   return out.join('; ');
 }

@@ -1,4 +1,4 @@
-// The benchmark scenarios of issue 2 and their durations (normal and --quick).
+// The benchmark scenarios of issues 2 and 10 and their durations (normal and --quick).
 import type { Scenario } from './bench-types.ts';
 
 const SECOND = 1000;
@@ -29,6 +29,15 @@ export function scenarios(isQuick: boolean): Scenario[] {
       resolution: '720p',
       viewers: 50,
       throttled: 5,
+    },
+    {
+      // Issue 10: 40 000 keyless HTTP/1.0 requests from a few LAN hosts while one viewer watches.
+      ...base,
+      name: 'keyless-flood',
+      label: '1 × 720p + 40 000 keyless requests',
+      resolution: '720p',
+      viewers: 1,
+      floodRequests: 40_000,
     },
   ];
 }

@@ -8,10 +8,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseBenchOptions } from './bench-options.ts';
+import { renderLinkTable, runLinkBench } from './link-bench.ts';
 import type { Resolution, RunFigures, ServerKind } from './bench-types.ts';
+import { ensureIndexedFrames } from '../test/helpers/indexed-frames.ts';
 import { ensureFrames, type FrameSet } from './frames.ts';
 import { medianFigures } from './median-figures.ts';
 import { ratiosOf, renderTable, type Ratios } from './report.ts';
+import { runFlood } from './run-flood.ts';
 import { runScenario } from './run-scenario.ts';
 import { serverEntry } from './server-process.ts';
 
@@ -58,12 +61,10 @@ for (const scenario of options.scenarios) {
       log(
         `${scenario.label} · ${server}${options.repeat > 1 ? ` · run ${i + 1}/${options.repeat}` : ''}`,
       );
-      const figures = await runScenario(server, scenario, {
-        framesDir: set.dir,
-        fps: FPS,
-        key,
-        warmupMs,
-      });
+      const settings = { framesDir: set.dir, fps: FPS, key, warmupMs };
+      const figures = scenario.floodRequests
+        ? await runFlood(server, scenario, settings)
+        : await runScenario(server, scenario, settings);
       repeats.get(server)?.push(figures);
     }
   }
@@ -79,6 +80,8 @@ for (const scenario of options.scenarios) {
   });
 }
 
+const shapedLink = options.isShapedLink ? await runLinkBench(options, log) : null;
+
 const summary = {
   bench: 'lancam-server',
   date: new Date().toISOString(),
@@ -93,13 +96,18 @@ const summary = {
     ]),
   ),
   scenarios: rows.map(({ scenario, runs, ratios }) => ({ ...scenario, runs, ratios })),
+  shapedLink,
 };
 await mkdir(resultsDir, { recursive: true });
 const file = path.join(resultsDir, `server-bench-${summary.date.replace(/[:.]/g, '-')}.json`);
 await writeFile(file, `${JSON.stringify(summary, null, 2)}\n`);
 
 console.log();
-console.log(renderTable(rows));
+if (rows.length > 0) console.log(renderTable(rows));
+if (shapedLink) {
+  console.log();
+  console.log(renderLinkTable(shapedLink, ensureIndexedFrames().meanBytes / 1000));
+}
 console.log();
 console.log(
   `Source ${FPS} fps. Latency: X-Timestamp → part received; 1st frame: all viewers connect at once. CPU: server, % of one core over the window; core-s/GB: server CPU seconds per GB delivered. RSS +MB: peak minus before readers connected. ${options.repeat > 1 ? `Medians of ${options.repeat} runs.` : 'One run each; --repeat N gives medians.'}`,

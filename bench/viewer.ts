@@ -30,7 +30,10 @@ export class Viewer {
   #resumeTimer: NodeJS.Timeout | undefined;
   #isClosed = false;
   #isRecording = false;
+  #lastFrameAtMs: number | null = null;
   firstFrameMs: number | null = null;
+  /** Longest time between two received parts while recording; null before the second part. */
+  longestGapMs: number | null = null;
   frames = 0;
   bytes = 0;
   error: string | null = null;
@@ -67,6 +70,8 @@ export class Viewer {
   startRecording(): void {
     this.frames = 0;
     this.bytes = 0;
+    this.longestGapMs = null;
+    this.#lastFrameAtMs = null;
     this.#isRecording = true;
   }
 
@@ -117,6 +122,10 @@ export class Viewer {
     this.firstFrameMs ??= performance.now() - this.#requestedAtMs;
     if (!this.#isRecording) return;
     const receivedAt = epochMs();
+    if (this.#lastFrameAtMs !== null) {
+      this.longestGapMs = Math.max(this.longestGapMs ?? 0, receivedAt - this.#lastFrameAtMs);
+    }
+    this.#lastFrameAtMs = receivedAt;
     for (const part of parts) {
       this.frames += 1;
       const publishedAt = Number(part.headers.get('x-timestamp')) * 1000;

@@ -42,7 +42,7 @@ const targets = {
   // Sandboxed preloads cannot require() anything but electron: one self-contained CommonJS file.
   preload: {
     options: {
-      entryPoints: { broadcaster: 'electron/preload/broadcaster.ts' },
+      entryPoints: { 'control-window': 'electron/preload/control-window.ts' },
       outdir: 'out/preload',
       outExtension: { '.js': '.cjs' },
       platform: 'browser',
@@ -55,7 +55,7 @@ const targets = {
   renderer: {
     options: {
       entryPoints: {
-        broadcaster: 'renderer/broadcaster.ts',
+        'control-window': 'renderer/control-window.ts',
         'capture-worker': 'renderer/worker/capture-worker.ts',
         'encode-worker': 'renderer/worker/encode-worker.ts',
       },
@@ -64,7 +64,7 @@ const targets = {
       format: 'iife',
     },
     copy: [
-      ['renderer/broadcaster.html', 'out/renderer/broadcaster.html'],
+      ['renderer/control-window.html', 'out/renderer/control-window.html'],
       ['renderer/styles.css', 'out/renderer/styles.css'],
     ],
   },

@@ -5,8 +5,6 @@
 export const Channels = {
   /** renderer → main, send (fire-and-forget): one JPEG frame and its metadata. */
   frame: 'camera:frame',
-  /** renderer → main, send: the encoded size or rotation changed; viewers must reconnect. */
-  captureFormat: 'camera:format-changed',
   /** renderer → main, send: the camera started, ended (unplugged) or failed. */
   cameraState: 'camera:state-changed',
   /** renderer → main, invoke: start broadcasting. */
@@ -108,13 +106,6 @@ export interface FrameMeta {
   readonly height: number;
 }
 
-/** The size and rotation of the frames being encoded. */
-export interface CaptureFormat {
-  readonly width: number;
-  readonly height: number;
-  readonly rotation: Rotation;
-}
-
 /** What the camera is doing, as the renderer sees it. */
 export type CameraState =
   | { readonly kind: 'running'; readonly label: string }
@@ -145,6 +136,13 @@ export type ErrorCode =
   | 'camera-permission'
   | 'internal';
 
+/**
+ * Why a frame never reached viewers. Main's frame gate decides all but 'not-jpeg', which is the server's
+ * publish() refusing bytes that are not a whole JPEG (the one place frame bytes are checked).
+ */
+export type FrameRejectReason =
+  'not-binary' | 'too-large' | 'bad-meta' | 'rate-limited' | 'untrusted-sender' | 'not-jpeg';
+
 export interface AppError {
   readonly code: ErrorCode;
   readonly message: string;
@@ -165,8 +163,10 @@ export interface BroadcastStatus {
   readonly frameBytes: number;
   /** Megabits per second sent to all viewers together. */
   readonly outMbps: number;
-  /** Frames the main process rejected (malformed, oversized, too fast). */
+  /** Frames refused on their way to viewers: the sum of `rejectedByReason`. */
   readonly rejectedFrames: number;
+  /** Refused frames per reason; each reason is counted by exactly one check (main's gate or the server). */
+  readonly rejectedByReason: Readonly<Partial<Record<FrameRejectReason, number>>>;
   /** Set when state is 'error', or for a warning worth showing (e.g. port fallback). */
   readonly error: AppError | null;
 }
@@ -194,7 +194,6 @@ export interface InvokeMap {
 /** renderer → main `send` messages: channel → arguments. */
 export interface SendMap {
   [Channels.frame]: [jpeg: ArrayBuffer, meta: FrameMeta];
-  [Channels.captureFormat]: [format: CaptureFormat];
   [Channels.cameraState]: [state: CameraState];
 }
 
@@ -205,10 +204,8 @@ export interface EventMap {
 
 /** The bridge the preload exposes as `window.lancam`; the renderer's only way out. */
 export interface LanCamApi {
-  /** Hand one encoded JPEG frame to main (fire-and-forget). */
+  /** Hand one encoded JPEG frame to main (fire-and-forget); main reconnects viewers when its size changes. */
   sendFrame(jpeg: ArrayBuffer, meta: FrameMeta): void;
-  /** Announce a new encoded size/rotation so viewers reconnect. */
-  reportCaptureFormat(format: CaptureFormat): void;
   /** Announce camera start, loss (viewers then see the "paused" placeholder) or failure. */
   reportCameraState(state: CameraState): void;
   start(): Promise<Result<BroadcastStatus>>;

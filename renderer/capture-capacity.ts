@@ -1,6 +1,8 @@
 // Says when capture cannot keep up with the chosen frame rate because encoding is the bottleneck, and what to
 // change; with hysteresis so a one-second dip never flashes a warning (pure: numbers in, text out).
-import type { ResolutionPreset } from '../electron/ipc.ts';
+import type { FrameMeta, ResolutionPreset, Settings } from '../electron/ipc.ts';
+import type { CaptureStatsSnapshot } from './capture-stats.ts';
+import { clampFps } from './setting-inputs.ts';
 
 export interface CapacitySample {
   /** The user's target frame rate. */
@@ -13,6 +15,33 @@ export interface CapacitySample {
   readonly resolution: ResolutionPreset;
   readonly width: number;
   readonly height: number;
+}
+
+/** What the control window knows each second; the sample is built only while a camera delivers frames. */
+export interface CapacityInputs {
+  readonly isCameraRunning: boolean;
+  /** The last encoded frame's size; null before the first frame. */
+  readonly frameSize: Pick<FrameMeta, 'width' | 'height'> | null;
+  readonly settings: Pick<Settings, 'fps' | 'resolution'> | null;
+  readonly capture: Pick<CaptureStatsSnapshot, 'fps' | 'encodeMsAvg'>;
+  readonly encodeWorkers: number;
+  readonly viewerCount: number;
+}
+
+/** The sample to judge, or null while nothing is measured (camera not running, no frame or settings yet). */
+export function capacitySample(inputs: CapacityInputs): CapacitySample | null {
+  const { frameSize, settings } = inputs;
+  if (!inputs.isCameraRunning || frameSize === null || settings === null) return null;
+  return {
+    targetFps: clampFps(settings.fps),
+    capturedFps: inputs.capture.fps,
+    encodeMsAvg: inputs.capture.encodeMsAvg,
+    encodeWorkers: inputs.encodeWorkers,
+    viewerCount: inputs.viewerCount,
+    resolution: settings.resolution,
+    width: frameSize.width,
+    height: frameSize.height,
+  };
 }
 
 /** Below this share of the target, capture is "not keeping up". */
@@ -57,7 +86,12 @@ export class CapacityWatch {
     this.#holdSamples = holdSamples;
   }
 
-  check(sample: CapacitySample): string | null {
+  /** `null` (nothing measured) clears at once, like reset(). */
+  check(sample: CapacitySample | null): string | null {
+    if (sample === null) {
+      this.reset();
+      return null;
+    }
     const advice = capacityAdvice(sample);
     if (advice === null) {
       this.#bad = 0;

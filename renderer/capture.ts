@@ -1,5 +1,5 @@
 // Opens the camera and runs the capture worker; hands JPEG frames to an injected sink (never window.lancam).
-import type { CaptureFormat, FrameMeta } from '../electron/ipc.ts';
+import type { FrameMeta } from '../electron/ipc.ts';
 import {
   constraintLadder,
   describeModeShortfall,
@@ -12,7 +12,6 @@ import { encodeWorkerCount } from './worker/encode-order.ts';
 
 export interface CaptureSink {
   frame(jpeg: ArrayBuffer, meta: FrameMeta, encodeMs: number): void;
-  format(format: CaptureFormat): void;
   /** The camera track ended on its own (unplugged, driver gone). */
   ended(): void;
   error(message: string): void;
@@ -180,9 +179,6 @@ export class CameraCapture {
     switch (message.type) {
       case 'frame':
         this.#sink.frame(message.jpeg, message.meta, message.encodeMs);
-        break;
-      case 'format':
-        this.#sink.format(message.format);
         break;
       case 'want-bitmap':
         void this.#sendBitmap();

@@ -12,5 +12,6 @@ export const offStatus: BroadcastStatus = {
   frameBytes: 0,
   outMbps: 0,
   rejectedFrames: 0,
+  rejectedByReason: {},
   error: null,
 };

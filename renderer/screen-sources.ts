@@ -31,7 +31,10 @@ export function displayMediaOptions(request: CameraRequest): DisplayMediaStreamO
 }
 
 /** Tells main which screen or window the next getDisplayMedia() gets; throws like getUserMedia would. */
-export async function chooseScreenSource(api: LanCamApi, id: string): Promise<void> {
+export async function chooseScreenSource(
+  api: Pick<LanCamApi, 'chooseScreenSource'>,
+  id: string,
+): Promise<void> {
   const result = await api.chooseScreenSource(id);
   if (!result.ok) throw new DOMException(result.message, 'NotFoundError');
 }

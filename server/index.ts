@@ -1,14 +1,20 @@
 // Public entry of the broadcast server: startBroadcastServer() wires the frame hub, the HTTP app and the
 // listener together and returns the handle the Electron main process, the CLI, the tests and the bench use.
 import { createServer, type Server } from 'node:http';
-import type { Socket } from 'node:net';
+import type { BlockList, Socket } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
 import { createApp } from './http/app.ts';
 import { loadAssets } from './assets.ts';
+import type { AccessPolicy } from './core/access.ts';
+import { defaultViewersPerAddress, ViewerAdmission } from './core/admission.ts';
 import { AuthGate, generateKey } from './core/auth.ts';
+import { isListed, parseAddressList } from './core/client-address.ts';
+import { guardConnections } from './core/connection-guard.ts';
 import { FrameHub } from './core/frame-hub.ts';
+import { allowedHostNames, hostNameOf } from './core/host-check.ts';
 import { shareUrls } from './core/lan-urls.ts';
 import { listenWithFallback } from './core/listen.ts';
+import { createRateLimitedLog } from './core/rate-limited-log.ts';
 import { RateMeter } from './core/rate-meter.ts';
 import { buildStatus } from './core/status.ts';
 import type {
@@ -19,8 +25,13 @@ import type {
   ServerStatus,
 } from './types.ts';
 import { ViewerRegistry } from './core/viewer-registry.ts';
+import { startVideoOutputs, type VideoOutputs } from './rtsp/start-rtsp.ts';
+import { createFrameChannel } from './ws/frame-channel.ts';
 
 export type * from './types.ts';
+/** The one JPEG structure check (also behind publish()): for callers that want to know why bytes fail. */
+export { checkJpeg, isJpeg } from './core/jpeg.ts';
+export type { JpegCheck, JpegInfo, JpegProblem } from './core/jpeg.ts';
 
 const ignore = (): void => undefined;
 const silentLogger: Logger = { info: ignore, warn: ignore, error: ignore };
@@ -28,14 +39,26 @@ const silentLogger: Logger = { info: ignore, warn: ignore, error: ignore };
 /** After close() asked streams to end, sockets still open this much later are destroyed. */
 const CLOSE_GRACE_MS = 1000;
 
+/** A socket that has not sent its first byte this long after connecting is closed. */
+const FIRST_BYTE_TIMEOUT_MS = 3000;
+
 interface ResolvedOptions {
   readonly host: string;
   readonly port: number | undefined;
   readonly key: string | null;
+  /** The key was generated here (128 random bits), so it is strong by construction. */
+  readonly isKeyGenerated: boolean;
   readonly maxViewers: number;
+  readonly maxViewersPerAddress: number;
+  readonly maxConnections: number;
+  readonly maxConnectionsPerAddress: number;
+  readonly uncapped: BlockList;
+  readonly trustedProxies: BlockList | null;
+  readonly allowedHosts: readonly string[];
   readonly stallTimeoutMs: number;
   readonly repeatIntervalMs: number;
   readonly logger: Logger;
+  readonly rtspPort: number | undefined;
 }
 
 function resolveOptions(options: BroadcastServerOptions): ResolvedOptions {
@@ -51,8 +74,17 @@ function resolveOptions(options: BroadcastServerOptions): ResolvedOptions {
     }
     return result;
   };
-  const maxViewers = positive('maxViewers', options.maxViewers, 32);
-  if (!Number.isInteger(maxViewers)) throw new RangeError('maxViewers must be an integer');
+  const count = (name: string, value: number | undefined, fallback: number): number => {
+    const result = positive(name, value, fallback);
+    if (!Number.isInteger(result)) throw new RangeError(`${name} must be an integer`);
+    return result;
+  };
+  const maxViewers = count('maxViewers', options.maxViewers, 32);
+  const maxViewersPerAddress = count(
+    'maxViewersPerAddress',
+    options.maxViewersPerAddress,
+    defaultViewersPerAddress(maxViewers),
+  );
   let key: string | null = null;
   if (isAuth) {
     key = options.key ?? generateKey();
@@ -60,15 +92,42 @@ function resolveOptions(options: BroadcastServerOptions): ResolvedOptions {
       throw new RangeError('key must be 1 to 256 characters long');
     }
   }
+  const trustedProxies = options.trustedProxies ?? [];
+  const allowedHosts = options.allowedHosts ?? [];
+  const badHost = allowedHosts.find((name) => hostNameOf(name) === null);
+  if (badHost !== undefined) throw new RangeError(`allowedHosts: "${badHost}" is not a host name`);
   return {
     host: options.host ?? '0.0.0.0',
     port,
     key,
+    isKeyGenerated: isAuth && options.key === undefined,
     maxViewers,
+    maxViewersPerAddress,
+    maxConnections: count('maxConnections', options.maxConnections, 2 * maxViewers + 64),
+    maxConnectionsPerAddress: count(
+      'maxConnectionsPerAddress',
+      options.maxConnectionsPerAddress,
+      maxViewersPerAddress + 8,
+    ),
+    uncapped: parseAddressList(
+      'uncappedAddresses',
+      options.uncappedAddresses ?? ['127.0.0.1', '::1'],
+    ),
+    trustedProxies:
+      trustedProxies.length === 0 ? null : parseAddressList('trustedProxies', trustedProxies),
+    allowedHosts,
     stallTimeoutMs: positive('stallTimeoutMs', options.stallTimeoutMs, 10_000),
     repeatIntervalMs: positive('repeatIntervalMs', options.repeatIntervalMs, 1000),
     logger: options.logger ?? silentLogger,
+    rtspPort: checkedRtspPort(options.rtspPort),
   };
+}
+
+function checkedRtspPort(port: number | undefined): number | undefined {
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
+    throw new RangeError(`rtspPort must be an integer from 0 to 65535, got ${String(port)}`);
+  }
+  return port;
 }
 
 /**
@@ -89,18 +148,54 @@ export async function startBroadcastServer(
     Math.min(100, config.repeatIntervalMs / 4, config.stallTimeoutMs / 4),
   );
   const registry = new ViewerRegistry(tickMs);
-  const gate = new AuthGate({ key: config.key });
+  // Shared by every protocol served here (the MJPEG route today, other frame channels later): one log for
+  // client-caused lines, one access decision (client address, Host, key, lockout), one count of viewer slots.
+  const clientLog = createRateLimitedLog(logger);
+  const gate: AuthGate = new AuthGate({
+    key: config.key,
+    ...(config.isKeyGenerated && { isKeyStrong: true }),
+    onLockout: (group) => {
+      clientLog.warn(
+        'lockout',
+        `${group} locked out for ${Math.round(gate.lockoutMs / 60_000)} min after repeated wrong keys` +
+          (gate.isKeyStrong ? ' (the right key still works)' : ''),
+      );
+    },
+  });
+  const { trustedProxies, uncapped } = config;
+  const isUncapped = (address: string): boolean =>
+    isListed(uncapped, address) || (trustedProxies !== null && isListed(trustedProxies, address));
+  const admission = new ViewerAdmission({
+    maxViewers: config.maxViewers,
+    maxViewersPerAddress: config.maxViewersPerAddress,
+    isUncapped,
+  });
+  const access: AccessPolicy = {
+    gate,
+    trustedProxies,
+    allowedHosts: allowedHostNames(hostname(), config.allowedHosts),
+    log: clientLog,
+  };
   const bytesOut = new RateMeter(startedAtMs);
   const listeners = new Set<(status: ServerStatus) => void>();
 
-  const status = (): ServerStatus =>
-    buildStatus({
+  // Assigned once the HTTP port is bound; the status reads it lazily.
+  let video: VideoOutputs | null = null;
+  const status = (): ServerStatus => {
+    const base = buildStatus({
       hub,
       viewers: registry.values(),
       viewerCount: registry.size,
       startedAtMs,
       bytesOut,
     });
+    return {
+      ...base,
+      rtspClients: video?.rtspClients() ?? [],
+      videoConsumers: video?.hub.consumerCount ?? 0,
+      rejectedVideoChunks: video?.hub.rejectedChunks ?? 0,
+    };
+  };
 
   const emitStatus = (): void => {
     if (listeners.size === 0) return;
@@ -124,16 +219,20 @@ export async function startBroadcastServer(
 
   const app = createApp({
     hub,
-    registry,
-    gate,
+    access,
     assets,
-    logger,
-    maxViewers: config.maxViewers,
-    stallTimeoutMs: config.stallTimeoutMs,
-    repeatIntervalMs: config.repeatIntervalMs,
-    bytesOut,
+    log: clientLog,
     status,
-    onViewersChanged: queueStatus,
+    stream: {
+      hub,
+      registry,
+      admission,
+      log: clientLog,
+      stallTimeoutMs: config.stallTimeoutMs,
+      repeatIntervalMs: config.repeatIntervalMs,
+      bytesOut,
+      onViewersChanged: queueStatus,
+    },
   });
 
   const handle = app.callback();
@@ -152,6 +251,28 @@ export async function startBroadcastServer(
     },
   );
   server.timeout = 30_000;
+  guardConnections(server, {
+    maxConnections: config.maxConnections,
+    maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+    firstByteTimeoutMs: FIRST_BYTE_TIMEOUT_MS,
+    isUncapped,
+    log: clientLog,
+  });
+  const frameChannel = createFrameChannel({
+    access,
+    stream: {
+      hub,
+      registry,
+      admission,
+      log: clientLog,
+      stallTimeoutMs: config.stallTimeoutMs,
+      bytesOut,
+      onViewersChanged: queueStatus,
+    },
+  });
+  server.on('upgrade', (req, socket, head) => {
+    frameChannel.handleUpgrade(req, socket, head);
+  });
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
@@ -159,6 +280,26 @@ export async function startBroadcastServer(
   });
 
   const port = await listenWithFallback(server, config.host, config.port);
+  try {
+    video = await startVideoOutputs({
+      host: config.host,
+      isRtspEnabled: options.rtsp ?? true,
+      rtspPort: config.rtspPort,
+      key: config.key,
+      gate,
+      authSchemes: options.rtspAuthSchemes,
+      maxClients: config.maxViewers,
+      admission,
+      stallTimeoutMs: config.stallTimeoutMs,
+      bytesOut,
+      logger,
+      onClientsChanged: queueStatus,
+    });
+  } catch (error) {
+    await new Promise((resolve) => server.close(resolve));
+    throw error;
+  }
+  const videoOutputs = video;
   const urls = shareUrls({
     interfaces: networkInterfaces(),
     hostname: hostname(),
@@ -178,7 +319,7 @@ export async function startBroadcastServer(
     key: config.key,
     publish(jpeg: Uint8Array, meta: FrameMeta): boolean {
       try {
-        return hub.publish(jpeg, meta.captureTimeMs, meta.width, meta.height);
+        return hub.publish(jpeg, meta);
       } catch (error) {
         logger.error(`publish failed: ${String(error)}`);
         return false;
@@ -195,6 +336,13 @@ export async function startBroadcastServer(
     reconnectViewers() {
       registry.endAll();
     },
+    publishVideo: (chunk) => videoOutputs.publishVideo(chunk),
+    rtspPort: videoOutputs.rtspPort,
+    rtspUrls: videoOutputs.rtspUrls(urls),
+    get videoConsumers() {
+      return videoOutputs.hub.consumerCount;
+    },
+    onKeyframeRequest: (listener) => videoOutputs.hub.onKeyframeRequest(listener),
     status,
     onStatus(listener) {
       listeners.add(listener);
@@ -206,9 +354,11 @@ export async function startBroadcastServer(
         if (statusQueued) clearImmediate(statusQueued);
         statusQueued = null;
         listeners.clear();
+        clientLog.close();
+        const videoClosed = videoOutputs.close();
         server.close(() => {
           clearTimeout(forceTimer);
-          resolve();
+          void videoClosed.then(resolve);
         });
         registry.endAll();
         server.closeIdleConnections();

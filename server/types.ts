@@ -28,11 +28,71 @@ export interface BroadcastServerOptions {
   readonly auth?: boolean;
   /** Concurrent stream viewers; more get 503 + Retry-After. Default 32. */
   readonly maxViewers?: number;
+  /**
+   * Stream slots one client address may hold; more get 429 + Retry-After, so one address cannot take every
+   * slot. Default max(2, ceil(maxViewers / 4)).
+   */
+  readonly maxViewersPerAddress?: number;
+  /** Open sockets in total (`server.maxConnections`); default 2 × maxViewers + 64. */
+  readonly maxConnections?: number;
+  /** Open sockets per client address; more are closed on accept. Default maxViewersPerAddress + 8. */
+  readonly maxConnectionsPerAddress?: number;
+  /**
+   * Addresses or CIDR ranges the per-address limits do not apply to (they still count towards the totals).
+   * Default `['127.0.0.1', '::1']`: this machine itself, e.g. the preview window or a gateway (go2rtc, MediaMTX,
+   * nginx) on the same host that fans the stream out to many. Trusted proxies are never capped per address.
+   */
+  readonly uncappedAddresses?: readonly string[];
+  /**
+   * Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For is believed: the last address in it that
+   * is not itself a trusted proxy counts as the client, for the lockout, the per-address limits and the status.
+   * Default none: X-Forwarded-For is ignored.
+   */
+  readonly trustedProxies?: readonly string[];
+  /**
+   * Open mode only: host names (besides IP addresses, `localhost`, this machine's name and `<name>.local`)
+   * that requests may be addressed to. Other Host headers get 403, which defeats DNS rebinding.
+   */
+  readonly allowedHosts?: readonly string[];
   /** A viewer whose socket makes no write progress for this long is evicted. Default 10 000. */
   readonly stallTimeoutMs?: number;
   /** With no new frame, the latest is re-sent this often. Default 1 000. */
   readonly repeatIntervalMs?: number;
   readonly logger?: Logger;
+  /** Serve H.264 over RTSP (default true). */
+  readonly rtsp?: boolean;
+  /** RTSP port. Omitted: 8554, or the next free one if busy. Given: exactly that port (0 = any free). */
+  readonly rtspPort?: number;
+  /** WWW-Authenticate schemes offered to RTSP clients, in order (default Digest, then Basic); both are accepted. */
+  readonly rtspAuthSchemes?: readonly ('basic' | 'digest')[];
+}
+
+/** One H.264 access unit from the encoder (WebCodecs `EncodedVideoChunk` in Annex B form). */
+export interface VideoChunk {
+  /** Annex B: start codes before each NAL unit. A keyframe carries SPS and PPS (or they are known already). */
+  readonly data: Uint8Array;
+  readonly isKey: boolean;
+  /** Presentation time in microseconds, increasing. */
+  readonly timestampUs: number;
+  readonly durationUs?: number;
+}
+
+/** One RTSP client in the status, next to the MJPEG viewers. */
+export interface RtspClientStats {
+  readonly id: number;
+  readonly protocol: 'rtsp';
+  readonly transport: 'tcp' | 'udp';
+  readonly address: string;
+  readonly userAgent: string;
+  /** Access units delivered per second. */
+  readonly fps: number;
+  readonly bytesSent: number;
+  readonly framesSent: number;
+  /** Access units skipped while the client was behind (it then resumes at a keyframe). */
+  readonly skippedFrames: number;
+  readonly isSlow: boolean;
+  readonly connectedAtMs: number;
+  readonly pendingBytes: number;
 }
 
 export type ServerState = 'live' | 'paused' | 'waiting';
@@ -56,7 +116,19 @@ export interface ViewerStats {
   readonly pendingBytes?: number;
   /** The `?client=` tag the viewer sent, if any: lets the viewer page find its own stream in /status.json. */
   readonly clientId?: string;
+  /**
+   * How the viewer receives frames: 'mjpeg' is the multipart stream every player reads; 'websocket' is the
+   * viewer page's acknowledged frame channel.
+   */
+  readonly protocol?: ViewerProtocol;
+  /**
+   * Capture → drawn, in milliseconds, for the last frame the viewer acknowledged (acknowledged channels only:
+   * a multipart reader never says when it showed a frame).
+   */
+  readonly frameAgeMs?: number;
 }
+
+export type ViewerProtocol = 'mjpeg' | 'websocket';
 
 export interface ServerStatus {
   /** 'waiting' before the first frame, 'paused' after pause(), else 'live'. */
@@ -69,12 +141,18 @@ export interface ServerStatus {
     readonly bytes: number;
   } | null;
   readonly uptimeMs: number;
-  /** Frames publish() refused (not a JPEG). */
+  /** Frames publish() refused: bytes that fail the JPEG structure check, or meta that is not finite and positive. */
   readonly rejectedFrames: number;
   /** Bytes per second sent to all viewers together. */
   readonly bytesPerSecondOut: number;
   readonly viewerCount: number;
   readonly viewers: readonly ViewerStats[];
+  /** Clients playing the RTSP stream (optional so hand-built statuses keep compiling). */
+  readonly rtspClients?: readonly RtspClientStats[];
+  /** H.264 consumers connected: the encoder needs to run only while this is ≥ 1. */
+  readonly videoConsumers?: number;
+  /** Chunks publishVideo() refused. */
+  readonly rejectedVideoChunks?: number;
 }
 
 export interface BroadcastServer {
@@ -83,7 +161,11 @@ export interface BroadcastServer {
   readonly port: number;
   /** The key in force, or null in open mode. */
   readonly key: string | null;
-  /** Publish one JPEG (FFD8…FFD9). Returns false, and counts it, if the bytes are not a JPEG. Never throws. */
+  /**
+   * Publish one JPEG. Returns false, and counts it in `rejectedFrames`, when the bytes fail the JPEG structure
+   * check (SOI, well-formed segments, SOF with a size, SOS, EOI: see `checkJpeg`) or when a meta number is not
+   * finite and positive. This is the only frame check callers need. Never throws.
+   */
   publish(jpeg: Uint8Array, meta: FrameMeta): boolean;
   /** Viewers get the "Broadcast paused" placeholder until resume(); frames published meanwhile are kept, not sent. */
   pause(): void;
@@ -95,4 +177,14 @@ export interface BroadcastServer {
   onStatus(listener: (status: ServerStatus) => void): () => void;
   /** End every stream, free the port; resolves once every socket is gone. */
   close(): Promise<void>;
+  /** Publish one H.264 access unit to the RTSP clients. Returns false, and counts it, if refused. Never throws. */
+  publishVideo(chunk: VideoChunk): boolean;
+  /** Bound RTSP port, or null when RTSP is off. */
+  readonly rtspPort: number | null;
+  /** `rtsp://viewer:KEY@HOST:PORT/live` per share host (no user info in open mode); empty when RTSP is off. */
+  readonly rtspUrls: readonly string[];
+  /** H.264 consumers connected now; run the encoder only while this is ≥ 1. */
+  readonly videoConsumers: number;
+  /** Called when a consumer joins and wants a keyframe at once. Returns unsubscribe. */
+  onKeyframeRequest(listener: () => void): () => void;
 }

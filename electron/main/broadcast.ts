@@ -3,17 +3,16 @@ import type {
   AppError,
   BroadcastStatus,
   CameraState,
-  CaptureFormat,
   ErrorCode,
   FrameMeta,
+  FrameRejectReason,
   Result,
   Settings,
 } from '../ipc.ts';
 import { startBroadcastServer } from '../../server/index.ts';
 import type { BroadcastServer, Logger, ServerStatus } from '../../server/types.ts';
-
-/** The port tried first when the user has not chosen one (the server falls back to the next free one). */
-export const defaultPort = 8080;
+import { defaultPort } from '../settings-limits.ts';
+import type { GateRejectReason } from './validate.ts';
 
 /** Keeps the machine awake while live (main passes powerSaveBlocker; tests pass nothing). */
 export interface KeepAwake {
@@ -43,22 +42,38 @@ export interface Broadcast {
   stop(): Promise<Result<BroadcastStatus>>;
   status(): BroadcastStatus;
   readonly isLive: boolean;
-  /** Hands a validated frame to the server (dropped while off). */
+  /**
+   * Hands a frame that passed the IPC gate to the server (dropped while off). The one place that decides
+   * "the format changed": a frame whose size differs from the last published one first ends every open
+   * stream, so viewers reconnect and each stream's parts share one size (Firefox needs that).
+   */
   publishFrame(jpeg: Uint8Array, meta: FrameMeta): void;
-  /** Counts a frame the IPC layer refused, so the UI can show it. */
-  noteRejectedFrame(): void;
+  /** Counts a frame the IPC gate refused, under the gate's reason, so the UI can show it. */
+  noteRejectedFrame(reason: GateRejectReason): void;
   /** Camera lost → viewers see the paused placeholder; camera back → live again. */
   setCameraState(state: CameraState): void;
-  /** A new encoded size/rotation: viewers reconnect so every part of a stream has one size. */
-  setCaptureFormat(format: CaptureFormat): void;
   /** Restarts a running server when a setting it was started with (port, key, open mode) changed. */
   settingsChanged(previous: Settings, next: Settings): Promise<void>;
 }
 
+export type GateRejects = Readonly<Partial<Record<GateRejectReason, number>>>;
+
 export interface StatusExtras {
   readonly cameraPaused: boolean;
-  readonly rejectedFrames: number;
+  /** Main's own gate rejects; the server's count arrives in its status and is shown as 'not-jpeg'. */
+  readonly gateRejects: GateRejects;
   readonly warning: AppError | null;
+}
+
+/** Main's reasons next to the server's one: each reason has one counter, and the total is their sum. */
+function rejectFields(
+  gateRejects: GateRejects,
+  serverRejects: number,
+): Pick<BroadcastStatus, 'rejectedFrames' | 'rejectedByReason'> {
+  const byReason: Partial<Record<FrameRejectReason, number>> = { ...gateRejects };
+  if (serverRejects > 0) byReason['not-jpeg'] = serverRejects;
+  const total = Object.values(byReason).reduce((sum, count) => sum + count, 0);
+  return { rejectedFrames: total, rejectedByReason: byReason };
 }
 
 /** Pure mapping from the server's view to the contract's BroadcastStatus. */
@@ -86,12 +101,12 @@ export function mapServerStatus(
     sourceFps: status.sourceFps,
     frameBytes: status.frame?.bytes ?? 0,
     outMbps: (status.bytesPerSecondOut * 8) / 1_000_000,
-    rejectedFrames: status.rejectedFrames + extras.rejectedFrames,
+    ...rejectFields(extras.gateRejects, status.rejectedFrames),
     error: extras.warning,
   };
 }
 
-export function offStatus(rejectedFrames: number, error: AppError | null): BroadcastStatus {
+export function offStatus(gateRejects: GateRejects, error: AppError | null): BroadcastStatus {
   return {
     state: error ? 'error' : 'off',
     urls: [],
@@ -102,7 +117,7 @@ export function offStatus(rejectedFrames: number, error: AppError | null): Broad
     sourceFps: 0,
     frameBytes: 0,
     outMbps: 0,
-    rejectedFrames,
+    ...rejectFields(gateRejects, 0),
     error,
   };
 }
@@ -121,10 +136,6 @@ export function startErrorOf(error: unknown, port: number | null): AppError {
   return { code: 'listen-failed', message: `Could not start the broadcast: ${message}` };
 }
 
-function sameFormat(a: CaptureFormat, b: CaptureFormat): boolean {
-  return a.width === b.width && a.height === b.height && a.rotation === b.rotation;
-}
-
 export function createBroadcast(options: BroadcastOptions): Broadcast {
   const { logger } = options;
   let server: BroadcastServer | null = null;
@@ -132,9 +143,11 @@ export function createBroadcast(options: BroadcastOptions): Broadcast {
   let starting = false;
   let lastError: AppError | null = null;
   let warning: AppError | null = null;
-  let rejectedFrames = 0;
+  const gateRejects: Partial<Record<GateRejectReason, number>> = {};
   let cameraPaused = false;
-  let format: CaptureFormat | null = null;
+  /** Size of the last frame the running server accepted; null until the first one. */
+  let publishedSize: { readonly width: number; readonly height: number } | null = null;
+  let isServerRejectLogged = false;
   // Start/stop/restart run one at a time, in call order: a Stop clicked during a slow Start waits for it.
   let queue: Promise<unknown> = Promise.resolve();
   const serially = <T>(task: () => Promise<T>): Promise<T> => {
@@ -145,9 +158,9 @@ export function createBroadcast(options: BroadcastOptions): Broadcast {
 
   const status = (): BroadcastStatus => {
     if (server)
-      return mapServerStatus(server, server.status(), { cameraPaused, rejectedFrames, warning });
-    if (starting) return { ...offStatus(rejectedFrames, null), state: 'starting' };
-    return offStatus(rejectedFrames, lastError);
+      return mapServerStatus(server, server.status(), { cameraPaused, gateRejects, warning });
+    if (starting) return { ...offStatus(gateRejects, null), state: 'starting' };
+    return offStatus(gateRejects, lastError);
   };
   const push = (): void => {
     options.onStatus(status());
@@ -178,7 +191,7 @@ export function createBroadcast(options: BroadcastOptions): Broadcast {
           : null;
       unsubscribe = started.onStatus((serverStatus) => {
         options.onStatus(
-          mapServerStatus(started, serverStatus, { cameraPaused, rejectedFrames, warning }),
+          mapServerStatus(started, serverStatus, { cameraPaused, gateRejects, warning }),
         );
       });
       options.keepAwake?.start();
@@ -200,6 +213,7 @@ export function createBroadcast(options: BroadcastOptions): Broadcast {
     if (!running) return;
     server = null;
     warning = null;
+    publishedSize = null;
     unsubscribe();
     options.keepAwake?.stop();
     await Promise.all([running.close(), options.advertiser?.stop()]);
@@ -229,10 +243,21 @@ export function createBroadcast(options: BroadcastOptions): Broadcast {
       return server !== null;
     },
     publishFrame(jpeg, meta) {
-      server?.publish(jpeg, meta);
+      if (!server) return;
+      const isNewSize =
+        publishedSize !== null &&
+        (publishedSize.width !== meta.width || publishedSize.height !== meta.height);
+      if (isNewSize) server.reconnectViewers();
+      if (server.publish(jpeg, meta)) {
+        publishedSize = { width: meta.width, height: meta.height };
+      } else if (!isServerRejectLogged) {
+        // The server counts every refusal; one line is enough to say it happens.
+        isServerRejectLogged = true;
+        logger.warn('frame rejected: not-jpeg (further rejects of this kind are only counted)');
+      }
     },
-    noteRejectedFrame() {
-      rejectedFrames += 1;
+    noteRejectedFrame(reason) {
+      gateRejects[reason] = (gateRejects[reason] ?? 0) + 1;
     },
     setCameraState(state) {
       const paused = state.kind !== 'running';
@@ -246,11 +271,6 @@ export function createBroadcast(options: BroadcastOptions): Broadcast {
           : 'camera running again',
       );
       push();
-    },
-    setCaptureFormat(next) {
-      const previous = format;
-      format = next;
-      if (previous && !sameFormat(previous, next)) server?.reconnectViewers();
     },
     settingsChanged(previous, next) {
       const affectsServer =

@@ -62,7 +62,9 @@ export function resolveBundleRequest(method: string, url: string, root: string):
   }
   if (decoded.split('/').includes('..'))
     return { kind: 'reject', status: 403, reason: 'path escape' };
-  const relative = path.posix.normalize(decoded === '/' ? '/broadcaster.html' : decoded).slice(1);
+  const relative = path.posix
+    .normalize(decoded === '/' ? '/control-window.html' : decoded)
+    .slice(1);
   const base = path.resolve(root);
   const filePath = path.resolve(base, relative);
   if (relative === '' || !filePath.startsWith(base + path.sep)) {

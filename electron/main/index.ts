@@ -23,16 +23,17 @@ import { installContentsHardening, openExternalSafely } from './security.ts';
 import { createScreenSources } from './screen-sources.ts';
 import { openSettingsStore } from './settings-store.ts';
 import { createTray, type LanCamTray } from './tray.ts';
+import { pushToWindow } from './window-events.ts';
 import { createControlWindow, createPreviewOpener } from './windows.ts';
 
-// Every LANCAM_ variable is read here and nowhere else (style.md §2.5).
+// Every LANCAM_ variable is read here and nowhere else (docs/architecture.md, "Environment variables").
 const userDataOverride = process.env.LANCAM_USER_DATA_DIR;
 const devTools = !app.isPackaged || process.env.LANCAM_DEVTOOLS === '1';
 const usesFakeCamera = app.commandLine.hasSwitch('use-fake-device-for-media-stream');
 
 const here = import.meta.dirname;
 const rendererRoot = path.join(here, '..', 'renderer');
-const preloadPath = path.join(here, '..', 'preload', 'broadcaster.cjs');
+const preloadPath = path.join(here, '..', 'preload', 'control-window.cjs');
 const iconPath = path.join(here, 'icon.png');
 
 const logger = {
@@ -108,7 +109,7 @@ async function main(): Promise<void> {
     advertiser: createMdnsAdvertiser(`LanCam on ${hostname()}`, logger.warn),
     onStatus: (status: BroadcastStatus) => {
       if (controlWindow && !controlWindow.isDestroyed()) {
-        controlWindow.webContents.send(Channels.status, status);
+        pushToWindow(controlWindow.webContents, Channels.status, status);
       }
       tray?.update(status);
     },

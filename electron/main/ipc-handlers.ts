@@ -9,7 +9,6 @@ import {
   checkSettingsPatch,
   createFrameGate,
   isCameraState,
-  isCaptureFormat,
   isClipboardText,
   isUrlText,
   type FrameGate,
@@ -107,8 +106,8 @@ export function registerIpcHandlers(ipcMain: IpcMainLike, deps: IpcHandlerDeps):
   };
   const frameGate = createFrameGate({
     logOnce,
-    onReject: () => {
-      deps.broadcast.noteRejectedFrame();
+    onReject: (reason) => {
+      deps.broadcast.noteRejectedFrame(reason);
     },
   });
 
@@ -155,10 +154,6 @@ export function registerIpcHandlers(ipcMain: IpcMainLike, deps: IpcHandlerDeps):
     [Channels.frame]: (jpeg, meta) => {
       const frame = frameGate.accept(jpeg, meta);
       if (frame) deps.broadcast.publishFrame(frame.bytes, frame.meta);
-    },
-    [Channels.captureFormat]: (format) => {
-      if (isCaptureFormat(format)) deps.broadcast.setCaptureFormat(format);
-      else logOnce(`${Channels.captureFormat}: invalid payload ignored`);
     },
     [Channels.cameraState]: (state) => {
       if (isCameraState(state)) deps.broadcast.setCameraState(state);

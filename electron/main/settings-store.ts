@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Settings } from '../ipc.ts';
+import { settingDefaults } from '../settings-limits.ts';
 import { isSettingsKey, optionalSettingsKeys, settingsFieldGuards } from './validate.ts';
 
 export const settingsFileName = 'settings.json';
@@ -20,21 +21,7 @@ export function newAccessKey(): string {
 }
 
 export function defaultSettings(): Settings {
-  return {
-    cameraId: null,
-    resolution: '720p',
-    fps: 30,
-    jpegQuality: 0.8,
-    mirror: false,
-    rotation: 0,
-    overlay: false,
-    overlayText: '',
-    port: null,
-    accessKey: newAccessKey(),
-    openMode: false,
-    startOnLaunch: false,
-    launchAtLogin: false,
-  };
+  return { ...settingDefaults, accessKey: newAccessKey() };
 }
 
 export interface LoadedSettings {

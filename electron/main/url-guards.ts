@@ -1,10 +1,10 @@
 // Pure URL predicates behind navigation, window-open, IPC-sender and open-in-browser decisions.
 
-/** The one custom scheme and host the control UI is served from (see app-protocol.ts). */
+/** The one custom scheme and host the control window is served from (see app-protocol.ts). */
 export const appScheme = 'app';
 export const appHost = 'bundle';
 export const appOrigin = `${appScheme}://${appHost}`;
-export const controlWindowUrl = `${appOrigin}/broadcaster.html`;
+export const controlWindowUrl = `${appOrigin}/control-window.html`;
 
 function parse(url: string): URL | null {
   try {

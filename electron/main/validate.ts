@@ -1,14 +1,22 @@
-// Hand-written guards for everything that crosses IPC from the renderer: frames, formats, camera states, settings.
+// Hand-written guards for everything that crosses IPC from the renderer: frames, camera states, settings.
 import {
   cameraControlNames,
   type CameraControlName,
   type CameraState,
-  type CaptureFormat,
   type FrameMeta,
+  type FrameRejectReason,
   type ResolutionPreset,
   type Rotation,
   type Settings,
 } from '../ipc.ts';
+import {
+  fpsRange,
+  jpegQualityRange,
+  overlayTextMaxLength,
+  portRange,
+  resolutionPresets,
+  rotations,
+} from '../settings-limits.ts';
 
 /** A frame larger than this is not a webcam JPEG (a 4K frame at quality 0.95 is ~3 MB). */
 export const maxFrameBytes = 8 * 1024 * 1024;
@@ -17,11 +25,12 @@ export const maxFramesPerSecond = 120;
 /** Largest width/height we accept in frame metadata (8K is 7680). */
 const maxDimension = 16_384;
 
-const rotations: readonly Rotation[] = [0, 90, 180, 270];
-const resolutions: readonly ResolutionPreset[] = ['480p', '720p', '1080p', 'max'];
+// Typed as the contract's unions, so a value the contract lacks fails typecheck here.
+const rotationValues: readonly Rotation[] = rotations;
+const resolutionValues: readonly ResolutionPreset[] = resolutionPresets;
 
-export type FrameRejectReason =
-  'not-binary' | 'too-large' | 'not-jpeg' | 'bad-meta' | 'rate-limited' | 'untrusted-sender';
+/** What the gate decides; whether the bytes are a whole JPEG is the server's publish() to decide, once. */
+export type GateRejectReason = Exclude<FrameRejectReason, 'not-jpeg'>;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -42,33 +51,12 @@ export function asBytes(value: unknown): Uint8Array | null {
   return null;
 }
 
-/** SOI at the start and EOI at the end: a truncated encode never reaches viewers. */
-export function isJpegBytes(bytes: Uint8Array): boolean {
-  const n = bytes.length;
-  return (
-    n >= 4 &&
-    bytes[0] === 0xff &&
-    bytes[1] === 0xd8 &&
-    bytes[n - 2] === 0xff &&
-    bytes[n - 1] === 0xd9
-  );
-}
-
 export function isFrameMeta(value: unknown): value is FrameMeta {
   return (
     isRecord(value) &&
     isNumberIn(value.captureTimeMs, 0, Number.MAX_SAFE_INTEGER) &&
     isIntIn(value.width, 1, maxDimension) &&
     isIntIn(value.height, 1, maxDimension)
-  );
-}
-
-export function isCaptureFormat(value: unknown): value is CaptureFormat {
-  return (
-    isRecord(value) &&
-    isIntIn(value.width, 1, maxDimension) &&
-    isIntIn(value.height, 1, maxDimension) &&
-    rotations.includes(value.rotation as Rotation)
   );
 }
 
@@ -137,14 +125,14 @@ export const settingsFieldGuards: {
   readonly [K in keyof Settings]-?: (value: unknown) => boolean;
 } = {
   cameraId: (v) => v === null || (isShortText(v, 512) && v.length > 0),
-  resolution: (v) => resolutions.includes(v as ResolutionPreset),
-  fps: (v) => isNumberIn(v, 5, 60),
-  jpegQuality: (v) => isNumberIn(v, 0.5, 0.95),
+  resolution: (v) => resolutionValues.includes(v as ResolutionPreset),
+  fps: (v) => isNumberIn(v, fpsRange.min, fpsRange.max),
+  jpegQuality: (v) => isNumberIn(v, jpegQualityRange.min, jpegQualityRange.max),
   mirror: (v) => typeof v === 'boolean',
-  rotation: (v) => rotations.includes(v as Rotation),
+  rotation: (v) => rotationValues.includes(v as Rotation),
   overlay: (v) => typeof v === 'boolean',
-  overlayText: (v) => isShortText(v, 100) && !controlCharacters.test(v),
-  port: (v) => v === null || isIntIn(v, 1, 65_535),
+  overlayText: (v) => isShortText(v, overlayTextMaxLength) && !controlCharacters.test(v),
+  port: (v) => v === null || isIntIn(v, portRange.min, portRange.max),
   accessKey: (v) => typeof v === 'string' && accessKeyPattern.test(v),
   openMode: (v) => typeof v === 'boolean',
   startOnLaunch: (v) => typeof v === 'boolean',
@@ -180,7 +168,7 @@ export interface FrameGateOptions {
   /** Injected clock (ms) so the rate limit is testable without waiting. */
   readonly now?: () => number;
   /** Called on every reject (the broadcast counts them for the status). */
-  readonly onReject?: (reason: FrameRejectReason) => void;
+  readonly onReject?: (reason: GateRejectReason) => void;
   /** Called once per distinct reason, so a broken renderer cannot flood the log at 30 lines/s. */
   readonly logOnce?: (message: string) => void;
 }
@@ -189,22 +177,22 @@ export interface FrameGate {
   /** The frame as bytes (no copy) when acceptable, else null (counted, logged once per reason). */
   accept(jpeg: unknown, meta: unknown): { bytes: Uint8Array; meta: FrameMeta } | null;
   /** Count a reject decided elsewhere (e.g. the sender check). */
-  reject(reason: FrameRejectReason): void;
+  reject(reason: GateRejectReason): void;
   readonly rejected: number;
-  readonly rejectedByReason: Readonly<Partial<Record<FrameRejectReason, number>>>;
+  readonly rejectedByReason: Readonly<Partial<Record<GateRejectReason, number>>>;
 }
 
-/** Frame validation plus a token-bucket rate limit of `maxPerSecond` (bursts up to one second's worth). */
+/** Frame type, size and metadata checks plus a token-bucket rate limit of `maxPerSecond` (bursts up to one second's worth). */
 export function createFrameGate(options: FrameGateOptions = {}): FrameGate {
   const maxBytes = options.maxBytes ?? maxFrameBytes;
   const perSecond = options.maxPerSecond ?? maxFramesPerSecond;
   const now = options.now ?? (() => performance.now());
-  const byReason: Partial<Record<FrameRejectReason, number>> = {};
+  const byReason: Partial<Record<GateRejectReason, number>> = {};
   let rejected = 0;
   let tokens = perSecond;
   let refilledAt = now();
 
-  function reject(reason: FrameRejectReason): null {
+  function reject(reason: GateRejectReason): null {
     rejected += 1;
     const seen = byReason[reason] ?? 0;
     byReason[reason] = seen + 1;
@@ -230,7 +218,6 @@ export function createFrameGate(options: FrameGateOptions = {}): FrameGate {
       const bytes = asBytes(jpeg);
       if (!bytes) return reject('not-binary');
       if (bytes.length > maxBytes) return reject('too-large');
-      if (!isJpegBytes(bytes)) return reject('not-jpeg');
       if (!isFrameMeta(meta)) return reject('bad-meta');
       if (!takeToken()) return reject('rate-limited');
       return { bytes, meta };

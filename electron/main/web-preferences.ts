@@ -1,4 +1,4 @@
-// The only place webPreferences are decided: one locked-down set per window kind (style.md §2.9).
+// The only place webPreferences are decided: one locked-down set per window kind (docs/architecture.md).
 import type { WebPreferences } from 'electron';
 
 export type WindowKind = 'control' | 'preview';
@@ -41,7 +41,7 @@ export function secureWebPreferences(
     preload: preloadPath,
     // Capture must go on while the window is hidden in the tray or minimised: Chromium otherwise throttles
     // timers and toBlob in background pages. It does not cover hide() on Windows (electron#31016), which is
-    // why capture runs in a worker; see mjpeg-notes.md, design lessons, and capture-notes.md.
+    // why capture runs in a worker (docs/design-notes.md, "Hidden windows").
     backgroundThrottling: false,
   };
 }

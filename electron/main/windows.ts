@@ -8,7 +8,7 @@ export interface WindowOptions {
   readonly devTools: boolean;
 }
 
-/** The control UI from app://bundle/, with the preload bridge; shown once painted to avoid a white flash. */
+/** The control window from app://bundle/, with the preload bridge; shown once painted to avoid a white flash. */
 export function createControlWindow(
   options: WindowOptions & { readonly preloadPath: string },
 ): BrowserWindow {

@@ -1,5 +1,5 @@
 // The messages between the control window and the capture worker (types only; both libs compile it).
-import type { CaptureFormat, FrameMeta, Settings } from '../../electron/ipc.ts';
+import type { FrameMeta, Settings } from '../../electron/ipc.ts';
 
 /**
  * What the worker needs to turn camera frames into JPEGs; changes apply from the next frame.
@@ -43,7 +43,6 @@ export type FromWorker =
       /** Draw + encode + copy-out time of this frame in the worker. */
       readonly encodeMs: number;
     }
-  | { readonly type: 'format'; readonly format: CaptureFormat }
   | { readonly type: 'want-bitmap' }
   | { readonly type: 'source-ended' }
   | { readonly type: 'error'; readonly message: string };

@@ -1,12 +1,10 @@
 // The "Network & startup" card: automatic or fixed port, open mode behind a warning, start on launch, login item.
 import type { BroadcastStatus, Settings } from '../../electron/ipc.ts';
+import { defaultPort, portRange } from '../../electron/settings-limits.ts';
 import type { Platform } from '../camera-errors.ts';
-import { parsePort } from '../settings-limits.ts';
+import { parsePort } from '../setting-inputs.ts';
 import { ConfirmDialog } from './confirm-dialog.ts';
 import { byId } from './dom.ts';
-
-/** The port main tries first when the port is automatic (electron/main/broadcast.ts defaultPort). */
-const automaticPort = 8080;
 
 export interface NetworkFormHandlers {
   /** Applies a patch through main; resolves to main's reason when it refused it, null when saved. */
@@ -36,6 +34,8 @@ export class NetworkForm {
 
   constructor(handlers: NetworkFormHandlers, platform: Platform) {
     this.#handlers = handlers;
+    this.#port.min = String(portRange.min);
+    this.#port.max = String(portRange.max);
     // Main sets the login item on macOS and Windows only (applyLoginItem in electron/main/lifecycle.ts).
     const hasLoginItem = platform !== 'linux';
     this.#launchAtLogin.disabled = !hasLoginItem;
@@ -52,7 +52,7 @@ export class NetworkForm {
         return;
       }
       // Pin the port in use, so unticking alone does not move a running broadcast elsewhere.
-      const port = this.#settings?.port ?? this.#portInUse ?? automaticPort;
+      const port = this.#settings?.port ?? this.#portInUse ?? defaultPort;
       this.#port.disabled = false;
       this.#port.value = String(port);
       this.#port.focus();
@@ -96,7 +96,7 @@ export class NetworkForm {
   /** Main restarts a running server when the port or open mode changes (broadcast.ts settingsChanged). */
   renderStatus(status: BroadcastStatus): void {
     this.#portInUse = status.port;
-    this.#port.placeholder = String(status.port ?? automaticPort);
+    this.#port.placeholder = String(status.port ?? defaultPort);
     this.#hint.textContent =
       status.port === null
         ? 'Port and open mode apply at the next Start.'

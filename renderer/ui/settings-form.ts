@@ -2,11 +2,17 @@
 import type { ResolutionPreset, Rotation, Settings } from '../../electron/ipc.ts';
 import { PRESET_LABELS } from '../camera-constraints.ts';
 import type { CameraDevice } from '../camera-devices.ts';
-import { clampFps, clampQuality } from '../settings-limits.ts';
+import {
+  fpsRange,
+  jpegQualityRange,
+  overlayTextMaxLength,
+  resolutionPresets,
+  rotations,
+} from '../../electron/settings-limits.ts';
+import { clampFps, clampQuality } from '../setting-inputs.ts';
 import { byId } from './dom.ts';
 
-const presets: readonly ResolutionPreset[] = ['480p', '720p', '1080p', 'max'];
-const rotations: readonly Rotation[] = [0, 90, 180, 270];
+const presets: readonly ResolutionPreset[] = resolutionPresets;
 
 function isPreset(value: string): value is ResolutionPreset {
   return (presets as readonly string[]).includes(value);
@@ -31,6 +37,11 @@ export class SettingsForm {
   #cameraId: string | null = null;
 
   constructor(onChange: (patch: Partial<Settings>) => void) {
+    this.#fps.min = String(fpsRange.min);
+    this.#fps.max = String(fpsRange.max);
+    this.#quality.min = String(jpegQualityRange.min);
+    this.#quality.max = String(jpegQualityRange.max);
+    this.#overlayText.maxLength = overlayTextMaxLength;
     this.#resolution.replaceChildren(
       ...presets.map((preset) => new Option(PRESET_LABELS[preset], preset)),
     );

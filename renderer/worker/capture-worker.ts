@@ -1,5 +1,4 @@
 // Capture worker: reads camera frames, paces them, hands them to the encode workers, posts JPEG bytes back.
-import type { CaptureFormat } from '../../electron/ipc.ts';
 import type { Size } from '../shared/frame-geometry.ts';
 import { FramePacer } from '../shared/frame-pacer.ts';
 import type { EncodeOptions, FromWorker, ToWorker } from '../shared/worker-protocol.ts';
@@ -19,7 +18,6 @@ let pool: EncoderPool | null = null;
 let isStopped = false;
 let tickTimer: ReturnType<typeof setTimeout> | null = null;
 let isBitmapRequested = false;
-let announced: CaptureFormat | null = null;
 
 function post(message: FromWorker, transfer: Transferable[] = []): void {
   self.postMessage(message, transfer);
@@ -31,16 +29,7 @@ function nowEpochMs(): number {
 
 function send(result: PoolResult): void {
   if (isStopped) return;
-  const format = { width: result.width, height: result.height, rotation: result.rotation };
-  if (
-    announced?.width !== format.width ||
-    announced.height !== format.height ||
-    announced.rotation !== format.rotation
-  ) {
-    // Announced before the first frame of the new size, so main can make viewers reconnect in order.
-    announced = format;
-    post({ type: 'format', format });
-  }
+  // Main compares each frame's size with the last one and reconnects viewers itself (broadcast.ts).
   post(
     {
       type: 'frame',

@@ -18,7 +18,6 @@ export type FromEncoder =
       readonly jpeg: ArrayBuffer;
       readonly width: number;
       readonly height: number;
-      readonly rotation: EncodeOptions['rotation'];
       readonly encodeMs: number;
     }
   | { readonly type: 'failed'; readonly seq: number; readonly message: string };

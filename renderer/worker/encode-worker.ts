@@ -22,7 +22,6 @@ self.onmessage = async (event: MessageEvent<EncodeJob>) => {
         jpeg: encoded.jpeg,
         width: encoded.width,
         height: encoded.height,
-        rotation: job.options.rotation,
         encodeMs: encoded.encodeMs,
       },
       [encoded.jpeg],

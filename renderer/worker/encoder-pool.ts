@@ -15,7 +15,6 @@ export interface PoolResult {
   readonly jpeg: ArrayBuffer;
   readonly width: number;
   readonly height: number;
-  readonly rotation: EncodeOptions['rotation'];
   readonly captureTimeMs: number;
   readonly encodeMs: number;
 }
@@ -129,7 +128,6 @@ export class EncoderPool {
         jpeg: encoded.jpeg,
         width: encoded.width,
         height: encoded.height,
-        rotation: encoded.rotation,
         captureTimeMs,
         encodeMs: encoded.encodeMs,
       });

@@ -1,5 +1,4 @@
 // Draws one camera frame onto an OffscreenCanvas (mirror, rotation, overlay) and encodes it as JPEG.
-import type { CaptureFormat } from '../../electron/ipc.ts';
 import { frameTransform, outputSize, type Size } from '../shared/frame-geometry.ts';
 import { overlayText } from '../shared/overlay-text.ts';
 import type { EncodeOptions } from '../shared/worker-protocol.ts';
@@ -17,12 +16,6 @@ export interface EncodedFrame {
 export class FrameEncoder {
   #canvas: OffscreenCanvas | null = null;
   #context: OffscreenCanvasRenderingContext2D | null = null;
-  #format: CaptureFormat | null = null;
-
-  /** The size/rotation of the last encoded frame; null before the first. */
-  get format(): CaptureFormat | null {
-    return this.#format;
-  }
 
   async encode(
     source: CanvasImageSource,
@@ -40,7 +33,6 @@ export class FrameEncoder {
     const canvas = context.canvas;
     const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: options.jpegQuality });
     const jpeg = await blob.arrayBuffer();
-    this.#format = { width: out.width, height: out.height, rotation: options.rotation };
     const ended = performance.now();
     // A User Timing entry shows each encode in DevTools and lets the benchmark observe it; cleared at once so
     // the timeline never grows (observers still receive the entry).

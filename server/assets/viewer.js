@@ -1,6 +1,8 @@
 // @ts-check
-// Viewer page logic: keeps one MJPEG <img> connected (reconnect with backoff, stall watchdog, snapshot-polling
-// fallback), drops the stream whenever the page is hidden or unloaded, and shows a clear offline state.
+// Viewer page logic: shows the camera through the acknowledged frame channel (a WebSocket: the server sends the
+// newest frame once the page has drawn the previous one, so a slow link shows fresh frames, not a backlog),
+// falls back to the multipart <img> stream and then to snapshot polling, drops every stream whenever the page is
+// hidden or unloaded, shows how far behind live the picture is, and a clear offline state.
 
 const STATUS_POLL_MS = 2000;
 /** No visible change this long while the source is live means the stream stalled (or never started). */
@@ -11,6 +13,16 @@ const SNAPSHOT_POLL_MS = 500;
 /** While polling, how often the stream is tried again. */
 const STREAM_RETRY_WHILE_POLLING_MS = 30_000;
 const MAX_BACKOFF_MS = 30_000;
+/** Channel attempts that fail before opening, in a row, before the page uses the multipart stream instead. */
+const CHANNEL_FAILURES_BEFORE_MULTIPART = 2;
+/** Clock-offset probes: one at connect, then this often (the broadcaster's clock may differ from ours). */
+const CLOCK_PING_MS = 10_000;
+/** How often the "behind live" readout may change: often enough to follow, rarely enough to read. */
+const BEHIND_UPDATE_MS = 500;
+/** Must match server/ws/frame-message.ts. */
+const FRAME_HEADER_BYTES = 24;
+const FRAME_LAYOUT_VERSION = 1;
+const FRAME_KIND_JPEG = 1;
 /** The server's lockout lasts 5 minutes. */
 const LOCKOUT_RETRY_MS = 5 * 60_000;
 
@@ -31,8 +43,14 @@ const stage = byId('stage', HTMLElement);
 const offline = byId('offline', HTMLElement);
 const offlineDetail = byId('offline-detail', HTMLElement);
 const stateText = byId('state', HTMLElement);
+const behindText = byId('behind', HTMLElement);
 const fullscreenButton = byId('fullscreen', HTMLButtonElement);
 const saveLink = byId('save', HTMLAnchorElement);
+const lastFrame = byId('last-frame', HTMLCanvasElement);
+const controls = byId('controls', HTMLElement);
+/** Touch screens: the controls sit over the picture and hide themselves after a while (a tap brings them back). */
+const isTouch = matchMedia('(pointer: coarse)').matches;
+const CONTROLS_HIDE_MS = 3000;
 
 const key = new URLSearchParams(location.search).get('key');
 /** Tags this page's stream, so /status.json tells whether the server still has it (Chromium fires no event
@@ -53,7 +71,7 @@ function withKey(path, params = {}) {
   return text ? `${path}?${text}` : path;
 }
 
-/** @typedef {'stream' | 'polling' | 'offline' | 'hidden'} Mode */
+/** @typedef {'channel' | 'stream' | 'polling' | 'offline' | 'hidden'} Mode */
 
 /** @type {Mode} */
 let mode = 'hidden';
@@ -73,6 +91,23 @@ let statusTimer;
 let pollTimer;
 /** @type {ReturnType<typeof setTimeout> | undefined} */
 let streamRetryTimer;
+/** @type {WebSocket | null} */
+let channel = null;
+let channelFailures = 0;
+/** Once the channel failed this page uses the multipart stream until the next full retry. */
+let isChannelBroken = false;
+/** Broadcaster clock − our clock, from the ping with the shortest round trip so far. */
+let clockOffsetMs = 0;
+let bestPingRoundTripMs = Infinity;
+/** @type {ReturnType<typeof setInterval> | undefined} */
+let pingTimer;
+let lastBehindUpdateMs = 0;
+/** The frame being decoded and the newest one waiting behind it: the page never queues more than that. */
+let isDecoding = false;
+/** @type {{ seq: number, captureTimeMs: number, blob: Blob, socket: WebSocket } | null} */
+let waitingFrame = null;
+/** A decode that takes longer than this (a stalled renderer) no longer holds the channel up. */
+const DECODE_TIMEOUT_MS = 1000;
 
 const probe = document.createElement('canvas');
 probe.width = 8;
@@ -89,15 +124,46 @@ function setState(text) {
   stateText.textContent = text;
 }
 
-/** @param {boolean} isOffline @param {string} [detail] */
+/**
+ * Offline: the last picture stays, dimmed, under the notice, and Save snapshot is off (there is nothing new to
+ * save). Back online: the live picture replaces it.
+ * @param {boolean} isOffline @param {string} [detail]
+ */
 function showOffline(isOffline, detail = '') {
   offline.hidden = !isOffline;
+  lastFrame.hidden = !isOffline || lastFrame.width === 0;
   img.classList.toggle('is-hidden', isOffline);
   if (isOffline) offlineDetail.textContent = detail;
+  setSaveEnabled(!isOffline);
+}
+
+/** Copies what the <img> shows into the canvas that stays on screen while offline. */
+function keepLastFrame() {
+  if (img.naturalWidth === 0) return;
+  lastFrame.width = img.naturalWidth;
+  lastFrame.height = img.naturalHeight;
+  try {
+    lastFrame.getContext('2d')?.drawImage(img, 0, 0);
+  } catch {
+    lastFrame.width = 0;
+  }
+}
+
+/** @param {boolean} isEnabled */
+function setSaveEnabled(isEnabled) {
+  if (isEnabled) {
+    saveLink.removeAttribute('aria-disabled');
+    saveLink.href = withKey('/snapshot.jpg');
+  } else {
+    saveLink.setAttribute('aria-disabled', 'true');
+    saveLink.removeAttribute('href');
+  }
 }
 
 // Clearing src (not removing the element) is what makes Chromium close the connection (crbug 73395).
 function dropImage() {
+  // Whatever was on screen is what the offline state shows, dimmed, until a new picture arrives.
+  keepLastFrame();
   img.src = '';
   if (snapshotUrl) URL.revokeObjectURL(snapshotUrl);
   snapshotUrl = null;
@@ -108,13 +174,178 @@ function stopTimers() {
   clearInterval(statusTimer);
   clearInterval(pollTimer);
   clearTimeout(streamRetryTimer);
-  retryTimer = statusTimer = pollTimer = streamRetryTimer = undefined;
+  clearInterval(pingTimer);
+  retryTimer = statusTimer = pollTimer = streamRetryTimer = pingTimer = undefined;
+  closeChannel();
+}
+
+/** @param {Mode} next */
+function setMode(next) {
+  mode = next;
+  document.body.dataset.mode = next;
+  if (next === 'stream') {
+    // The plain MJPEG stream: works everywhere, but cannot tell how old the picture is.
+    behindText.textContent = 'Compatibility mode';
+    behindText.title =
+      'This network does not pass the live channel; the picture may lag on a slow link';
+  } else if (next !== 'channel') {
+    behindText.textContent = '';
+  }
+}
+
+function closeChannel() {
+  if (!channel) return;
+  const closing = channel;
+  channel = null;
+  closing.onopen = closing.onmessage = closing.onclose = closing.onerror = null;
+  closing.close();
+  waitingFrame = null;
+}
+
+/** The best way this browser can watch: the acknowledged channel, else the multipart stream. */
+function startLive() {
+  if (typeof WebSocket === 'function' && !isChannelBroken) startChannel();
+  else startStream();
+}
+
+function startChannel() {
+  stopTimers();
+  dropImage();
+  setMode('channel');
+  attempt += 1;
+  connectedAtMs = lastChangeAtMs = Date.now();
+  lastSignature = '';
+  setState('Connecting…');
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  const socket = new WebSocket(
+    `${scheme}//${location.host}${withKey('/stream.ws', { client: clientId })}`,
+  );
+  socket.binaryType = 'arraybuffer';
+  let isOpen = false;
+  socket.onopen = () => {
+    isOpen = true;
+    channelFailures = 0;
+    sendPing();
+    pingTimer = setInterval(sendPing, CLOCK_PING_MS);
+  };
+  socket.onmessage = (event) => {
+    if (event.data instanceof ArrayBuffer) onChannelFrame(socket, event.data);
+    else if (typeof event.data === 'string') onChannelText(event.data);
+  };
+  socket.onclose = (event) => {
+    if (channel !== socket) return;
+    channel = null;
+    clearInterval(pingTimer);
+    // 1012: the server asked every viewer to reconnect (new size, restart); do it at once.
+    if (isOpen && event.code === 1012) {
+      startChannel();
+      return;
+    }
+    if (!isOpen) channelFailures += 1;
+    if (channelFailures >= CHANNEL_FAILURES_BEFORE_MULTIPART) {
+      isChannelBroken = true;
+      startStream();
+      return;
+    }
+    setState('Reconnecting…');
+    // The status check tells a refused key (401/429) and an unreachable server apart, and reconnects.
+    void fetchStatus().then((status) => {
+      if (status !== null && mode === 'channel') {
+        retryTimer = setTimeout(startChannel, backoffMs(channelFailures + 1));
+      }
+    });
+  };
+  channel = socket;
+  statusTimer = setInterval(() => void checkStatus(), STATUS_POLL_MS);
+}
+
+function sendPing() {
+  channel?.send(JSON.stringify({ type: 'ping', t: Date.now() }));
+}
+
+/** @param {string} text */
+function onChannelText(text) {
+  /** @type {{ type?: unknown, t?: unknown, serverTimeMs?: unknown }} */
+  let message;
+  try {
+    message = JSON.parse(text);
+  } catch {
+    return;
+  }
+  if (message.type !== 'pong' || typeof message.t !== 'number') return;
+  if (typeof message.serverTimeMs !== 'number') return;
+  const nowMs = Date.now();
+  const roundTripMs = nowMs - message.t;
+  // NTP's rule: the sample with the shortest round trip has the smallest error (half its round trip).
+  if (roundTripMs <= bestPingRoundTripMs) {
+    bestPingRoundTripMs = roundTripMs;
+    clockOffsetMs = message.serverTimeMs - (message.t + nowMs) / 2;
+  }
+}
+
+/** @param {WebSocket} socket @param {ArrayBuffer} data */
+function onChannelFrame(socket, data) {
+  if (data.byteLength < FRAME_HEADER_BYTES) return;
+  const view = new DataView(data);
+  if (view.getUint8(0) !== FRAME_LAYOUT_VERSION || view.getUint8(1) !== FRAME_KIND_JPEG) return;
+  const frame = {
+    seq: view.getUint32(4, true),
+    captureTimeMs: view.getFloat64(8, true),
+    blob: new Blob([new Uint8Array(data, FRAME_HEADER_BYTES)], { type: 'image/jpeg' }),
+    socket,
+  };
+  // Latest wins in the page too: a frame that arrives while another decodes replaces any older waiting one.
+  waitingFrame = frame;
+  if (!isDecoding) void drawWaitingFrames();
+}
+
+async function drawWaitingFrames() {
+  isDecoding = true;
+  while (waitingFrame && mode === 'channel') {
+    const frame = waitingFrame;
+    waitingFrame = null;
+    const url = URL.createObjectURL(frame.blob);
+    // Decoded off screen first, then swapped in: the visible <img> never passes through an empty state (no flicker,
+    // and Save snapshot or the offline copy always find a picture). Acknowledging after the decode means "drawn",
+    // not merely "received". A frame the browser cannot decode is skipped; the next one replaces it.
+    const next = new Image();
+    next.src = url;
+    await Promise.race([
+      next.decode().catch(() => undefined),
+      new Promise((resolve) => setTimeout(resolve, DECODE_TIMEOUT_MS)),
+    ]);
+    if (frame.socket !== channel || mode !== 'channel') {
+      URL.revokeObjectURL(url);
+      continue;
+    }
+    const previous = snapshotUrl;
+    snapshotUrl = url;
+    img.src = url;
+    if (previous) URL.revokeObjectURL(previous);
+    // Acknowledged on the channel that sent it: after a reconnect an old frame means nothing to the new one.
+    if (frame.socket === channel && mode === 'channel') {
+      channel.send(JSON.stringify({ type: 'ack', seq: frame.seq }));
+      showBehind(frame.captureTimeMs);
+      showOffline(false);
+    }
+  }
+  isDecoding = false;
+}
+
+/** @param {number} captureTimeMs */
+function showBehind(captureTimeMs) {
+  const nowMs = Date.now();
+  if (nowMs - lastBehindUpdateMs < BEHIND_UPDATE_MS) return;
+  lastBehindUpdateMs = nowMs;
+  const behindS = Math.max(0, (nowMs + clockOffsetMs - captureTimeMs) / 1000);
+  behindText.textContent = `${behindS < 10 ? behindS.toFixed(1) : Math.round(behindS)} s behind`;
+  behindText.title = 'How long ago the camera took the picture you see';
 }
 
 function startStream() {
   stopTimers();
   dropImage();
-  mode = 'stream';
+  setMode('stream');
   attempt += 1;
   connectedAtMs = lastChangeAtMs = Date.now();
   lastSignature = '';
@@ -125,6 +356,10 @@ function startStream() {
 }
 
 function onStreamFailure() {
+  if (mode === 'channel') {
+    startChannel();
+    return;
+  }
   if (mode !== 'stream') return;
   dropImage();
   streamFailures += 1;
@@ -140,11 +375,14 @@ function onStreamFailure() {
 function startPolling() {
   stopTimers();
   dropImage();
-  mode = 'polling';
+  setMode('polling');
   setState('Live stream unavailable: showing snapshots');
   pollTimer = setInterval(() => void pollSnapshot(), SNAPSHOT_POLL_MS);
   statusTimer = setInterval(() => void checkStatus(), STATUS_POLL_MS);
-  streamRetryTimer = setTimeout(startStream, STREAM_RETRY_WHILE_POLLING_MS);
+  streamRetryTimer = setTimeout(() => {
+    isChannelBroken = false;
+    startLive();
+  }, STREAM_RETRY_WHILE_POLLING_MS);
   void pollSnapshot();
 }
 
@@ -191,7 +429,7 @@ function goOffline(detail, retryMs) {
   if (mode === 'hidden') return;
   stopTimers();
   dropImage();
-  mode = 'offline';
+  setMode('offline');
   setState('Offline');
   if (retryMs === null) {
     showOffline(true, detail);
@@ -199,7 +437,7 @@ function goOffline(detail, retryMs) {
   }
   offlineFailures += 1;
   const delayMs = retryMs ?? backoffMs(offlineFailures);
-  showOffline(true, `${detail} Retrying in ${Math.round(delayMs / 1000)} s…`);
+  showOffline(true, `${detail} Reconnecting…`);
   retryTimer = setTimeout(() => void probeServer(), delayMs);
 }
 
@@ -207,7 +445,7 @@ async function probeServer() {
   if ((await fetchStatus()) === null) return;
   offlineFailures = 0;
   showOffline(false);
-  startStream();
+  startLive();
 }
 
 /** A tiny downscaled copy of the current frame, to tell whether the picture still changes. */
@@ -253,7 +491,7 @@ async function checkStatus() {
   if (status === null) return;
   offlineFailures = 0;
   const viewers = `${status.viewerCount} watching`;
-  if (mode !== 'stream') return;
+  if (mode !== 'stream' && mode !== 'channel') return;
   const nowMs = Date.now();
   const signature = frameSignature();
   if (signature !== '' && signature !== lastSignature) {
@@ -267,7 +505,7 @@ async function checkStatus() {
   // The server ended this stream (reconnectViewers after a size change, a stall eviction): reconnect now.
   const isMine = status.viewers.some((viewer) => viewer.clientId === clientId);
   if (!isMine && nowMs - connectedAtMs > STATUS_POLL_MS) {
-    startStream();
+    startLive();
     return;
   }
   // A still picture is expected while paused or waiting; while live it means the stream is stuck.
@@ -288,27 +526,69 @@ img.addEventListener('error', () => {
 function stopForHidden() {
   stopTimers();
   dropImage();
-  mode = 'hidden';
+  setMode('hidden');
   setState('Paused while this tab is hidden');
 }
 
 document.addEventListener('visibilitychange', () => {
   if (document.visibilityState === 'hidden') stopForHidden();
-  else if (mode === 'hidden') startStream();
+  else if (mode === 'hidden') startLive();
 });
 
 // pagehide also covers the back/forward cache, where unload never fires.
 window.addEventListener('pagehide', stopForHidden);
 window.addEventListener('pageshow', () => {
-  if (mode === 'hidden' && document.visibilityState === 'visible') startStream();
+  if (mode === 'hidden' && document.visibilityState === 'visible') startLive();
 });
+
+/**
+ * Fullscreen where the browser allows it for a page element: iPadOS Safari only has the webkit-prefixed call, and
+ * iPhone Safari has none (only <video> can go fullscreen there), so the button is not offered.
+ * @typedef {{ webkitFullscreenEnabled?: boolean, webkitFullscreenElement?: Element | null,
+ *   webkitExitFullscreen?: () => void }} WebkitDocument
+ * @typedef {{ webkitRequestFullscreen?: () => void }} WebkitElement
+ */
+const webkitDocument = /** @type {Document & WebkitDocument} */ (document);
+const webkitStage = /** @type {HTMLElement & WebkitElement} */ (stage);
+if (!document.fullscreenEnabled && !webkitDocument.webkitFullscreenEnabled) {
+  fullscreenButton.hidden = true;
+}
 
 fullscreenButton.addEventListener('click', () => {
   if (document.fullscreenElement) void document.exitFullscreen();
-  else void stage.requestFullscreen().catch(() => undefined);
+  else if (webkitDocument.webkitFullscreenElement) webkitDocument.webkitExitFullscreen?.();
+  else if (typeof stage.requestFullscreen === 'function') {
+    void stage.requestFullscreen().catch(() => undefined);
+  } else webkitStage.webkitRequestFullscreen?.();
 });
 
-saveLink.addEventListener('click', () => {
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let hideControlsTimer;
+function showControls() {
+  document.body.classList.remove('controls-hidden');
+  clearTimeout(hideControlsTimer);
+  hideControlsTimer = setTimeout(() => {
+    // Never hide while the viewer is using them or while there is no picture to look at.
+    if (!controls.contains(document.activeElement) && offline.hidden) {
+      document.body.classList.add('controls-hidden');
+    }
+  }, CONTROLS_HIDE_MS);
+}
+if (isTouch) {
+  stage.addEventListener('click', () => {
+    if (document.body.classList.contains('controls-hidden')) showControls();
+    else document.body.classList.add('controls-hidden');
+  });
+  controls.addEventListener('pointerdown', showControls);
+  controls.addEventListener('focusin', showControls);
+  showControls();
+}
+
+saveLink.addEventListener('click', (event) => {
+  if (saveLink.getAttribute('aria-disabled') === 'true') {
+    event.preventDefault();
+    return;
+  }
   // Refreshed on each click so the download is the picture of this moment.
   saveLink.href = withKey('/snapshot.jpg', { t: String(Date.now()) });
   const stamp = new Date().toISOString().replaceAll(':', '-').slice(0, 19);
@@ -316,5 +596,5 @@ saveLink.addEventListener('click', () => {
 });
 
 saveLink.href = withKey('/snapshot.jpg');
-if (document.visibilityState === 'visible') startStream();
+if (document.visibilityState === 'visible') startLive();
 else stopForHidden();

@@ -1,19 +1,31 @@
 // Parses and checks `lancam serve` arguments; every problem becomes a one-line UsageError.
 import { parseArgs } from 'node:util';
+import { parseAddressList } from '../core/client-address.ts';
+import { hostNameOf } from '../core/host-check.ts';
 import { UsageError } from './frame-source.ts';
 
 export const USAGE =
-  'usage: lancam serve --frames DIR [--fps 30] [--host H] [--port P] [--key K | --no-auth] ' +
-  '[--max-viewers N] [--json]';
+  'usage: lancam serve (--frames DIR | --video FILE | both) [--fps 30] [--host H] [--port P] ' +
+  '[--rtsp-port P] [--key K | --no-auth] [--max-viewers N] [--max-viewers-per-address N] ' +
+  '[--trusted-proxy ADDR]… [--allow-host NAME]… [--json]';
 
 export interface ServeArgs {
-  readonly framesDir: string;
+  /** null when only --video is given. */
+  readonly framesDir: string | null;
+  /** H.264 MP4 or Annex B file for the RTSP output, or null. */
+  readonly videoFile: string | null;
+  readonly rtspPort: number | undefined;
   readonly fps: number;
   readonly host: string | undefined;
   readonly port: number | undefined;
   readonly key: string | undefined;
   readonly isAuth: boolean;
   readonly maxViewers: number | undefined;
+  readonly maxViewersPerAddress: number | undefined;
+  /** Addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed. */
+  readonly trustedProxies: readonly string[];
+  /** Extra host names open mode answers to. */
+  readonly allowedHosts: readonly string[];
   readonly isJson: boolean;
 }
 
@@ -57,12 +69,17 @@ export function parseCli(argv: readonly string[]): CliCommand {
       strict: true,
       options: {
         frames: { type: 'string' },
+        video: { type: 'string' },
+        'rtsp-port': { type: 'string' },
         fps: { type: 'string' },
         host: { type: 'string' },
         port: { type: 'string' },
         key: { type: 'string' },
         'no-auth': { type: 'boolean' },
         'max-viewers': { type: 'string' },
+        'max-viewers-per-address': { type: 'string' },
+        'trusted-proxy': { type: 'string', multiple: true },
+        'allow-host': { type: 'string', multiple: true },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -77,11 +94,22 @@ export function parseCli(argv: readonly string[]): CliCommand {
     throw new UsageError(command ? `unknown command "${command}"` : 'missing command "serve"');
   }
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0] ?? ''}"`);
-  if (!values.frames) throw new UsageError('--frames DIR is required');
+  if (!values.frames && !values.video) {
+    throw new UsageError('--frames DIR or --video FILE is required');
+  }
   if (values['no-auth'] && values.key !== undefined) {
     throw new UsageError('--key and --no-auth exclude each other');
   }
   if (values.key?.length === 0) throw new UsageError('--key must not be empty');
+  const trustedProxies = values['trusted-proxy'] ?? [];
+  try {
+    parseAddressList('--trusted-proxy', trustedProxies);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const allowedHosts = values['allow-host'] ?? [];
+  const badHost = allowedHosts.find((name) => hostNameOf(name) === null);
+  if (badHost !== undefined) throw new UsageError(`--allow-host: "${badHost}" is not a host name`);
   const fpsText = values.fps ?? '30';
   const fps = Number(fpsText);
   if (!/^\d+(\.\d+)?$/.test(fpsText) || fps < 1 || fps > 120) {
@@ -90,13 +118,23 @@ export function parseCli(argv: readonly string[]): CliCommand {
   return {
     kind: 'serve',
     args: {
-      framesDir: values.frames,
+      framesDir: values.frames ?? null,
+      videoFile: values.video ?? null,
+      rtspPort: integer('rtsp-port', values['rtsp-port'], 0, 65535),
       fps,
       host: values.host,
       port: integer('port', values.port, 0, 65535),
       key: values.key,
       isAuth: !values['no-auth'],
       maxViewers: integer('max-viewers', values['max-viewers'], 1, 100_000),
+      maxViewersPerAddress: integer(
+        'max-viewers-per-address',
+        values['max-viewers-per-address'],
+        1,
+        100_000,
+      ),
+      trustedProxies,
+      allowedHosts,
       isJson: values.json ?? false,
     },
   };

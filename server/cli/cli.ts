@@ -1,6 +1,7 @@
 // `lancam` command-line entry: `lancam serve` streams a folder of JPEGs through the same server the app uses.
 import { parseCli, USAGE, type ServeArgs } from './cli-args.ts';
 import { loadFrameDir, startFrameLoop, UsageError } from './frame-source.ts';
+import { loadVideoFile, startVideoLoop } from './video-source.ts';
 import { startBroadcastServer, type Logger } from '../index.ts';
 
 const stderrLogger: Logger = {
@@ -10,27 +11,50 @@ const stderrLogger: Logger = {
 };
 
 async function serve(args: ServeArgs): Promise<void> {
-  const frames = await loadFrameDir(args.framesDir);
+  const frames = args.framesDir === null ? [] : await loadFrameDir(args.framesDir);
+  const clip = args.videoFile === null ? null : await loadVideoFile(args.videoFile, args.fps);
   const server = await startBroadcastServer({
+    ...(args.rtspPort !== undefined && { rtspPort: args.rtspPort }),
     ...(args.host !== undefined && { host: args.host }),
     ...(args.port !== undefined && { port: args.port }),
     ...(args.key !== undefined && { key: args.key }),
     ...(args.maxViewers !== undefined && { maxViewers: args.maxViewers }),
+    ...(args.maxViewersPerAddress !== undefined && {
+      maxViewersPerAddress: args.maxViewersPerAddress,
+    }),
+    trustedProxies: args.trustedProxies,
+    allowedHosts: args.allowedHosts,
     auth: args.isAuth,
     logger: stderrLogger,
   });
-  const stop = startFrameLoop(frames, args.fps, (jpeg, meta) => server.publish(jpeg, meta));
+  const stopFrames =
+    frames.length > 0
+      ? startFrameLoop(frames, args.fps, (jpeg, meta) => server.publish(jpeg, meta))
+      : null;
+  const stopVideo = clip && startVideoLoop(clip, (chunk) => server.publishVideo(chunk));
+  // Without an H.264 source there is nothing to play over RTSP, so no RTSP URL is handed out.
+  const rtspUrl = clip ? (server.rtspUrls[0] ?? localRtspUrl(server.rtspPort, server.key)) : null;
   const url = server.urls[0] ?? `http://127.0.0.1:${server.port}/`;
   if (args.isJson) {
     // Scripts read exactly this first line; everything human goes to stderr.
     process.stdout.write(
-      `${JSON.stringify({ url, urls: server.urls, port: server.port, key: server.key })}\n`,
+      `${JSON.stringify({ url, urls: server.urls, port: server.port, key: server.key, rtsp: rtspUrl })}\n`,
     );
   } else {
     const lines = [
-      `LanCam is streaming ${frames.length} frame(s) from ${args.framesDir} at ${args.fps} fps.`,
+      ...(args.framesDir === null
+        ? []
+        : [
+            `LanCam is streaming ${frames.length} frame(s) from ${args.framesDir} at ${args.fps} fps.`,
+          ]),
+      ...(clip && args.videoFile !== null
+        ? [
+            `LanCam is streaming H.264 from ${args.videoFile} (${clip.units.length} frames, looped).`,
+          ]
+        : []),
       'Open one of these on a device in your network:',
       ...server.urls.map((shareUrl) => `  ${shareUrl}`),
+      ...(clip ? server.rtspUrls.map((shareUrl) => `  ${shareUrl}`) : []),
       server.key === null
         ? 'Open mode: anyone on the network can watch.'
         : `Access key: ${server.key}`,
@@ -40,9 +64,17 @@ async function serve(args: ServeArgs): Promise<void> {
   }
 
   stopServing = async () => {
-    stop();
+    stopFrames?.();
+    stopVideo?.();
     await server.close();
   };
+}
+
+/** For a server bound to loopback only (no LAN share URL): the local RTSP address. */
+function localRtspUrl(port: number | null, key: string | null): string | null {
+  if (port === null) return null;
+  const userInfo = key === null ? '' : `viewer:${encodeURIComponent(key)}@`;
+  return `rtsp://${userInfo}127.0.0.1:${port}/live`;
 }
 
 /** Set once serving; until then a signal simply exits. */

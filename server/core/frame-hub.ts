@@ -1,8 +1,9 @@
 // The latest-frame slot: turns each published JPEG into one immutable multipart part, tracks pause and the
 // placeholder, and tells the registered viewers when the frame to show has changed.
 import { randomBytes } from 'node:crypto';
-import { isJpeg, jpegDimensions } from './jpeg.ts';
+import { checkJpeg, jpegDimensions } from './jpeg.ts';
 import { RateMeter } from './rate-meter.ts';
+import type { FrameMeta } from '../types.ts';
 
 /** One frame as every viewer receives it. Immutable: the same Buffer is written to every socket. */
 export interface Frame {
@@ -47,6 +48,20 @@ export function buildPart(jpeg: Uint8Array, boundary: string, captureTimeMs: num
   part.set(jpeg, head.length);
   tail.copy(part, head.length + jpeg.length);
   return part;
+}
+
+const isPositive = (value: unknown): boolean =>
+  typeof value === 'number' && Number.isFinite(value) && value > 0;
+
+/** Callers outside TypeScript (IPC payloads) can hand over anything; every number must be usable as is. */
+function isValidMeta(meta: FrameMeta | null | undefined): meta is FrameMeta {
+  return (
+    typeof meta === 'object' &&
+    meta !== null &&
+    isPositive(meta.captureTimeMs) &&
+    isPositive(meta.width) &&
+    isPositive(meta.height)
+  );
 }
 
 export class FrameHub {
@@ -108,25 +123,26 @@ export class FrameHub {
     this.#subscribers.delete(subscriber);
   }
 
-  /** Returns false (and counts it) for bytes that are not a whole JPEG. */
-  publish(jpeg: Uint8Array, captureTimeMs: number, width: number, height: number): boolean {
-    if (!isJpeg(jpeg)) {
+  /**
+   * Returns false (and counts it) for bytes that fail the JPEG structure check, or meta whose capture time,
+   * width or height is not a finite positive number. This is the one frame check between camera and viewers.
+   */
+  publish(jpeg: Uint8Array, meta: FrameMeta): boolean {
+    if (!isValidMeta(meta) || !checkJpeg(jpeg).isValid) {
       this.#rejectedFrames += 1;
       return false;
     }
     const nowMs = Date.now();
     this.#sourceFps.add(1, nowMs);
-    const timeMs = Number.isFinite(captureTimeMs) && captureTimeMs > 0 ? captureTimeMs : nowMs;
-    const isSized = width > 0 && height > 0;
-    const size = isSized ? { width, height } : (jpegDimensions(jpeg) ?? { width: 0, height: 0 });
-    const part = buildPart(jpeg, this.boundary, timeMs);
+    const part = buildPart(jpeg, this.boundary, meta.captureTimeMs);
     const headLength = part.length - jpeg.length - this.preamble.length - 2;
     this.#latest = {
       seq: ++this.#seq,
       part,
       jpeg: part.subarray(headLength, headLength + jpeg.length),
-      ...size,
-      captureTimeMs: timeMs,
+      width: meta.width,
+      height: meta.height,
+      captureTimeMs: meta.captureTimeMs,
       isPlaceholder: false,
     };
     if (!this.#isPaused) this.#show(this.#latest);

@@ -1,5 +1,5 @@
-// Binds the HTTP server: the default port with fallback to the next free one, or exactly the port asked for.
-import type { Server } from 'node:http';
+// Binds a TCP server (HTTP, RTSP): its default port or the next free one, or exactly the port asked for.
+import type { Server } from 'node:net';
 
 export const DEFAULT_PORT = 8080;
 /** How many ports after the default to try before letting the OS pick one. */
@@ -31,13 +31,15 @@ const isInUse = (error: unknown): boolean =>
   (error as NodeJS.ErrnoException | null)?.code === 'EADDRINUSE';
 
 /**
- * `port` undefined: 8080, 8081, … then any free port. A given port (0 = any) is used exactly; if it is busy
- * the error names it, because the user chose it and a silent move would break their bookmarks.
+ * `port` undefined: `defaultPort` (8080 for HTTP), the next ones, … then any free port. A given port
+ * (0 = any) is used exactly; if it is busy the error names it, because the user chose it and a silent
+ * move would break their bookmarks.
  */
 export async function listenWithFallback(
   server: Server,
   host: string,
   port: number | undefined,
+  defaultPort = DEFAULT_PORT,
 ): Promise<number> {
   if (port !== undefined) {
     try {
@@ -52,7 +54,7 @@ export async function listenWithFallback(
     }
     return boundPort(server);
   }
-  for (let candidate = DEFAULT_PORT; candidate <= DEFAULT_PORT + FALLBACK_ATTEMPTS; candidate++) {
+  for (let candidate = defaultPort; candidate <= defaultPort + FALLBACK_ATTEMPTS; candidate++) {
     try {
       await listenOnce(server, host, candidate);
       return boundPort(server);

@@ -1,12 +1,12 @@
 // Builds the ServerStatus snapshot (status(), onStatus and /status.json) from the hub and the viewers.
 import type { FrameHub } from './frame-hub.ts';
-import type { MjpegViewer } from '../mjpeg/mjpeg-viewer.ts';
 import type { RateMeter } from './rate-meter.ts';
 import type { ServerState, ServerStatus } from '../types.ts';
+import type { Viewer } from './viewer.ts';
 
 export interface StatusSources {
   readonly hub: FrameHub;
-  readonly viewers: Iterable<MjpegViewer>;
+  readonly viewers: Iterable<Viewer>;
   readonly viewerCount: number;
   readonly startedAtMs: number;
   readonly bytesOut: RateMeter;

@@ -1,25 +1,31 @@
 // The live stream viewers and the one timer that drives every viewer's upkeep (repeat, stall eviction),
 // so a thousand viewers cost one timer, not a thousand.
-import type { MjpegViewer } from '../mjpeg/mjpeg-viewer.ts';
+import type { Viewer } from './viewer.ts';
 
 export class ViewerRegistry {
-  readonly #viewers = new Set<MjpegViewer>();
+  readonly #viewers = new Set<Viewer>();
   readonly #tickMs: number;
   #timer: NodeJS.Timeout | null = null;
+  #lastId = 0;
 
   constructor(tickMs: number) {
     this.#tickMs = tickMs;
+  }
+
+  /** Ids are unique across every protocol, so the control window can name one viewer. */
+  nextId(): number {
+    return ++this.#lastId;
   }
 
   get size(): number {
     return this.#viewers.size;
   }
 
-  values(): IterableIterator<MjpegViewer> {
+  values(): IterableIterator<Viewer> {
     return this.#viewers.values();
   }
 
-  add(viewer: MjpegViewer): void {
+  add(viewer: Viewer): void {
     this.#viewers.add(viewer);
     if (!this.#timer) {
       this.#timer = setInterval(() => {
@@ -29,7 +35,7 @@ export class ViewerRegistry {
     }
   }
 
-  delete(viewer: MjpegViewer): void {
+  delete(viewer: Viewer): void {
     this.#viewers.delete(viewer);
     if (this.#viewers.size === 0 && this.#timer) {
       clearInterval(this.#timer);

@@ -1,27 +1,34 @@
-// The Koa app: method and auth checks in front of every route, and the page, snapshot and status handlers
-// (the stream has its own module). Also filters the disconnect errors Koa reports.
+// The Koa app: body, method and access checks in front of every route, and the page, snapshot and status
+// handlers (the stream has its own module). Also filters the disconnect errors Koa reports.
+import type { IncomingMessage } from 'node:http';
 import Koa from 'koa';
 import type { Assets } from '../assets.ts';
-import { presentedKey, type AuthGate } from '../core/auth.ts';
+import { checkAccess, type AccessPolicy } from '../core/access.ts';
 import { formatTimestamp, type FrameHub } from '../core/frame-hub.ts';
-import { clientAddress, isPublicRoute, resolveRoute, type PublicRoute } from './routes.ts';
+import { isPublicRoute, resolveRoute, type PublicRoute } from './routes.ts';
 import { openStream, type StreamDeps } from '../mjpeg/stream-route.ts';
+import type { RateLimitedLog } from '../core/rate-limited-log.ts';
 import type { ServerStatus } from '../types.ts';
 
 const NO_CACHE = 'no-store, no-cache, must-revalidate, max-age=0';
 
-// Every source is 'self' and the page has no inline code, so nothing injected could run or phone home.
-const PAGE_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  // blob: for the snapshot-polling fallback, which swaps object URLs into the <img>.
-  "img-src 'self' blob:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+// Every source is our own origin and the page has no inline code, so nothing injected could run or phone home.
+function pageCsp(host: string): string {
+  // Older WebKit does not count ws: as 'self' (CSP3 does), so the frame channel's origin is named; only a
+  // plain host[:port] is echoed into the header.
+  const channel = /^[A-Za-z0-9.:[\]-]{1,255}$/.test(host) ? ` ws://${host} wss://${host}` : '';
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    // blob: for frames from the channel and the snapshot-polling fallback, swapped into the <img> as object URLs.
+    "img-src 'self' blob:",
+    `connect-src 'self'${channel}`,
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
 
 // Errors that only mean a viewer went away; Koa reports them even after headers were sent (koa context.js).
 const EXPECTED_DISCONNECTS = new Set([
@@ -31,21 +38,33 @@ const EXPECTED_DISCONNECTS = new Set([
   'ECONNABORTED',
 ]);
 
-export interface AppDeps extends StreamDeps {
+export interface AppDeps {
+  /** For /snapshot.jpg. */
   readonly hub: FrameHub;
-  readonly gate: AuthGate;
+  readonly access: AccessPolicy;
   readonly assets: Assets;
+  /** Client-caused lines, rate-limited. */
+  readonly log: RateLimitedLog;
   readonly status: () => ServerStatus;
+  readonly stream: StreamDeps;
+}
+
+/**
+ * Every route answers GET and HEAD, which carry no body. One that announces a body anyway is answered at once
+ * and the connection closed, rather than left to wait up to requestTimeout for bytes nobody will read.
+ */
+function announcesBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
-  let lastViewerId = 0;
-  const nextViewerId = (): number => ++lastViewerId;
+  const nextViewerId = (): number => deps.stream.registry.nextId();
 
   app.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code && EXPECTED_DISCONNECTS.has(error.code)) return;
-    deps.logger.error(`request failed: ${error.message}`);
+    deps.log.error('request-failed', `request failed: ${error.message}`);
   });
 
   app.use((ctx) => {
@@ -55,6 +74,9 @@ export function createApp(deps: AppDeps): Koa {
     // The key travels in URLs; never hand it to another site through Referer.
     ctx.set('Referrer-Policy', 'no-referrer');
     ctx.set('Cache-Control', NO_CACHE);
+    const hasBody = announcesBody(ctx.req);
+    // Connection: close makes Node end the socket once the answer is out, without waiting for the body.
+    if (hasBody) ctx.set('Connection', 'close');
     if (route === null) {
       text(ctx, 404, 'Not found.');
       return;
@@ -64,28 +86,37 @@ export function createApp(deps: AppDeps): Koa {
       text(ctx, 405, 'Only GET and HEAD are supported.');
       return;
     }
+    if (hasBody) {
+      text(ctx, 413, 'This server takes no request body.');
+      return;
+    }
     if (isPublicRoute(route)) {
       servePublic(ctx, route, deps.assets);
       return;
     }
 
-    const address = clientAddress(ctx.req.socket.remoteAddress);
-    const key = presentedKey(query, ctx.get('Authorization') || undefined);
-    const verdict = deps.gate.check(address, key);
-    if (verdict === 'locked') {
-      ctx.set('Retry-After', String(Math.ceil(deps.gate.lockoutMs / 1000)));
-      text(ctx, 429, 'Too many wrong keys from this address. Try again in a few minutes.');
-      return;
-    }
-    if (verdict !== 'ok') {
-      if (route === 'page') {
-        // A form rather than a Basic prompt: it asks for the key and reveals nothing else.
-        html(ctx, 401, deps.assets.keyFormHtml);
+    const access = checkAccess(deps.access, {
+      remoteAddress: ctx.req.socket.remoteAddress,
+      headers: ctx.req.headers,
+      query,
+    });
+    if (!access.isAllowed) {
+      ctx.set(access.headers);
+      if (route === 'page' && access.refusal !== 'host') {
+        // A card rather than a Basic prompt: it asks for the key, says when one was wrong or the address is
+        // locked out, and reveals nothing else.
+        ctx.remove('WWW-Authenticate');
+        const { assets } = deps;
+        const card =
+          access.refusal === 'locked'
+            ? assets.lockedFormHtml
+            : access.refusal === 'wrong-key'
+              ? assets.wrongKeyFormHtml
+              : assets.keyFormHtml;
+        html(ctx, access.status, card);
         return;
       }
-      // Players (VLC, ffmpeg) and browsers opening the stream directly prompt for it; the key is the password.
-      ctx.set('WWW-Authenticate', 'Basic realm="LanCam", charset="UTF-8"');
-      text(ctx, 401, 'Access key required: add ?key=… or use it as the password.');
+      text(ctx, access.status, access.message);
       return;
     }
 
@@ -100,7 +131,12 @@ export function createApp(deps: AppDeps): Koa {
         serveSnapshot(ctx, deps.hub);
         return;
       case 'stream': {
-        const refusal = openStream(ctx, deps, { query, address }, nextViewerId);
+        const refusal = openStream(
+          ctx,
+          deps.stream,
+          { query, address: access.address },
+          nextViewerId,
+        );
         if (refusal?.retryAfterS) ctx.set('Retry-After', String(refusal.retryAfterS));
         if (refusal) text(ctx, refusal.status, refusal.message);
         return;
@@ -144,6 +180,6 @@ function text(ctx: Koa.Context, status: number, message: string): void {
 function html(ctx: Koa.Context, status: number, body: Buffer): void {
   ctx.status = status;
   ctx.type = 'text/html; charset=utf-8';
-  ctx.set('Content-Security-Policy', PAGE_CSP);
+  ctx.set('Content-Security-Policy', pageCsp(ctx.host));
   ctx.body = body;
 }

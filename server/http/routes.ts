@@ -50,9 +50,3 @@ export function parseFpsCap(value: string | null): number | null | undefined {
 export function parseClientId(value: string | null): string | null {
   return value !== null && /^[A-Za-z0-9_-]{1,32}$/.test(value) ? value : null;
 }
-
-/** `::ffff:10.0.0.5` → `10.0.0.5`, so one client has one address in the lockout table and the status. */
-export function clientAddress(remote: string | undefined): string {
-  if (!remote) return 'unknown';
-  return remote.startsWith('::ffff:') && remote.includes('.') ? remote.slice(7) : remote;
-}

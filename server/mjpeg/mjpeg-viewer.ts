@@ -4,6 +4,7 @@ import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Frame, FrameHub, FrameSubscriber } from '../core/frame-hub.ts';
 import { RateMeter } from '../core/rate-meter.ts';
+import type { Viewer } from '../core/viewer.ts';
 import type { ViewerStats } from '../types.ts';
 
 /** Consecutive skipped frames after which a viewer is flagged slow (ScreenStream uses 5 too). */
@@ -44,7 +45,7 @@ export type CloseReason = 'disconnected' | 'stalled' | 'ended';
 /** After end(), a peer that never reads is cut off this much later so close() cannot hang on it. */
 const END_GRACE_MS = 2000;
 
-export class MjpegViewer implements FrameSubscriber {
+export class MjpegViewer implements FrameSubscriber, Viewer {
   readonly #res: ServerResponse;
   readonly #hub: FrameHub;
   readonly #options: ViewerOptions;
@@ -176,6 +177,7 @@ export class MjpegViewer implements FrameSubscriber {
       skippedFrames: this.#skippedFrames,
       isSlow: this.#isSlow,
       connectedAtMs: this.connectedAtMs,
+      protocol: 'mjpeg',
       pendingBytes: this.pendingBytes,
       ...(this.#options.clientId !== null && { clientId: this.#options.clientId }),
     };

@@ -1,18 +1,20 @@
-// The /stream.mjpg handler: admits a viewer (maxViewers, ?fps=), takes the response away from Koa and hands
-// it to an MjpegViewer; HEAD gets the stream head alone.
+// The /stream.mjpg handler: takes a viewer slot (total and per-address, shared with other protocols), checks
+// ?fps=, takes the response away from Koa and hands it to an MjpegViewer; HEAD gets the stream head alone.
 import type Koa from 'koa';
+import type { ViewerAdmission } from '../core/admission.ts';
 import type { FrameHub } from '../core/frame-hub.ts';
 import { MjpegViewer, streamHeaders } from './mjpeg-viewer.ts';
+import type { RateLimitedLog } from '../core/rate-limited-log.ts';
 import type { RateMeter } from '../core/rate-meter.ts';
 import { parseClientId, parseFpsCap } from '../http/routes.ts';
-import type { Logger } from '../types.ts';
 import type { ViewerRegistry } from '../core/viewer-registry.ts';
 
 export interface StreamDeps {
   readonly hub: FrameHub;
   readonly registry: ViewerRegistry;
-  readonly logger: Logger;
-  readonly maxViewers: number;
+  readonly admission: ViewerAdmission;
+  /** For what clients cause (evictions, refusals): rate-limited. */
+  readonly log: RateLimitedLog;
   readonly stallTimeoutMs: number;
   readonly repeatIntervalMs: number;
   readonly bytesOut: RateMeter;
@@ -22,6 +24,7 @@ export interface StreamDeps {
 
 export interface StreamRequest {
   readonly query: URLSearchParams;
+  /** The client's address as the access check resolved it (behind trusted proxies). */
   readonly address: string;
 }
 
@@ -32,26 +35,25 @@ export function openStream(
   request: StreamRequest,
   nextId: () => number,
 ): { status: number; message: string; retryAfterS?: number } | null {
-  if (deps.registry.size >= deps.maxViewers) {
-    return {
-      status: 503,
-      message: `Too many viewers (limit ${deps.maxViewers}). Try again later.`,
-      retryAfterS: 5,
-    };
-  }
   const maxFps = parseFpsCap(request.query.get('fps'));
   if (maxFps === undefined) return { status: 400, message: 'fps must be a number from 1 to 60.' };
-
-  // Written straight to the socket: Koa's body handling would pipe through a stream and chunk it.
-  ctx.respond = false;
-  const res = ctx.res;
   if (ctx.method === 'HEAD') {
-    res.removeHeader('Transfer-Encoding');
-    res.writeHead(200, streamHeaders(deps.hub.boundary));
-    res.end();
+    // Written straight to the socket: Koa's body handling would pipe through a stream and chunk it.
+    ctx.respond = false;
+    ctx.res.removeHeader('Transfer-Encoding');
+    ctx.res.writeHead(200, streamHeaders(deps.hub.boundary));
+    ctx.res.end();
     return null;
   }
-  const viewer = new MjpegViewer(res, deps.hub, {
+  const admission = deps.admission.admit(request.address);
+  if (!admission.isAdmitted) {
+    const { refusal } = admission;
+    deps.log.warn(refusal.reason, `stream refused to ${request.address}: ${refusal.message}`);
+    return refusal;
+  }
+  const { slot } = admission;
+  ctx.respond = false;
+  const viewer = new MjpegViewer(ctx.res, deps.hub, {
     id: nextId(),
     address: request.address,
     userAgent: ctx.get('User-Agent').slice(0, 256),
@@ -61,9 +63,13 @@ export function openStream(
     repeatIntervalMs: deps.repeatIntervalMs,
     bytesOut: deps.bytesOut,
     onClose: (closed, reason) => {
+      slot.release();
       deps.registry.delete(closed);
       if (reason === 'stalled') {
-        deps.logger.warn(`viewer ${closed.id} (${request.address}) evicted: no write progress`);
+        deps.log.warn(
+          'stalled',
+          `viewer ${closed.id} (${request.address}) evicted: no write progress`,
+        );
       }
       deps.onViewersChanged();
     },

@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { hasChromium } from '../helpers/chromium.ts';
 import { openStubbedControlWindow, type StubbedControlWindow } from './support/stubbed-page.ts';
 import type { TestBridge } from './support/test-bridge.ts';
-import { sleep, waitFor } from './support/wait.ts';
+import { sleep, waitFor } from '../helpers/wait.ts';
 
 interface BusyCamera {
   /** How many more getUserMedia calls fail as "busy". */
@@ -65,7 +65,7 @@ describe('camera in use by another app', { skip: !hasChromium() && 'no Chromium'
       (await message.textContent()) ?? '',
       /starts by itself as soon as the camera is free/,
     );
-    assert.equal(bridge.server, null, 'no port while the camera is not ours');
+    assert.equal(bridge.isLive, false, 'no port while the camera is not ours');
     // While waiting, the big button stops the waiting.
     await page.getByRole('button', { name: 'Stop broadcast' }).waitFor();
     await waitFor('live without a click', async () => (await state()) === 'live', 20_000);
@@ -87,7 +87,7 @@ describe('camera in use by another app', { skip: !hasChromium() && 'no Chromium'
     const afterStop = (await busy()).calls;
     await sleep(5000); // longer than the next backoff step (2 s, then 4 s)
     assert.equal((await busy()).calls, afterStop, 'getUserMedia was called again after Stop');
-    assert.equal(bridge.server, null);
+    assert.equal(bridge.isLive, false);
     assert.deepEqual(pageErrors.map(String), []);
   });
 });

@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { hasChromium } from '../helpers/chromium.ts';
 import { openStubbedControlWindow, type StubbedControlWindow } from './support/stubbed-page.ts';
 import type { TestBridge } from './support/test-bridge.ts';
-import { waitFor } from './support/wait.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 interface ControlsStub {
   /** Off: the track keeps Chromium's own (control-less) capabilities. */

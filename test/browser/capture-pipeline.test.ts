@@ -8,10 +8,11 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { hasChromium, launchChromium } from '../helpers/chromium.ts';
 import { fakeCameraFile } from '../helpers/fake-camera.ts';
+import { freePort } from '../helpers/ports.ts';
 import { ffmpegDecode } from './support/ffmpeg-probe.ts';
 import { MjpegViewer } from './support/mjpeg-viewer.ts';
 import { TestBridge } from './support/test-bridge.ts';
-import { sleep, waitFor } from './support/wait.ts';
+import { sleep, waitFor } from '../helpers/wait.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const placeholder = await readFile(path.join(root, 'server/assets/placeholder.jpg'));
@@ -42,7 +43,10 @@ describe(
     before(async () => {
       const clip = await fakeCameraFile({ width: 1280, height: 720 });
       browser = await launchChromium({ fakeCamera: clip });
-      bridge = new TestBridge({ settings: { resolution: '720p', fps: 30, jpegQuality: 0.8 } });
+      // Automatic port, as a new user has it: main tries 8080 on loopback and takes the next free one.
+      bridge = new TestBridge({
+        settings: { resolution: '720p', fps: 30, jpegQuality: 0.8, port: null },
+      });
       page = await bridge.open(browser);
       page.on('pageerror', (error) => pageErrors.push(error));
     });
@@ -64,7 +68,8 @@ describe(
       );
       await waitFor('first frame', () => bridge.frames.length > 0);
       assert.deepEqual(bridge.cameraStates[0]?.kind, 'running');
-      assert.deepEqual(bridge.formats[0], { width: 1280, height: 720, rotation: 0 });
+      const first = bridge.frames[0];
+      assert.equal(`${first?.width}x${first?.height}`, '1280x720');
       await page.getByRole('button', { name: 'Stop broadcast' }).waitFor();
     });
 
@@ -188,10 +193,12 @@ describe(
     it('makes viewers reconnect and get the new size when the resolution changes live', async () => {
       const before = await viewer();
       await waitFor('a 720p frame', () => before.parts.some((p) => p.width === 1280));
-      const formatsBefore = bridge.formats.length;
+      const framesBefore = bridge.frames.length;
       await page.locator('#resolution').selectOption('480p');
-      await waitFor('format report', () => bridge.formats.length > formatsBefore);
-      assert.deepEqual(bridge.formats.at(-1), { width: 640, height: 480, rotation: 0 });
+      // Main sees the new size on the frame itself and ends the open streams before publishing it.
+      await waitFor('a 640x480 frame sent', () =>
+        bridge.frames.slice(framesBefore).some((f) => f.width === 640 && f.height === 480),
+      );
       await waitFor('old stream ended', () => before.isEnded, 5000);
       const afterChange = await viewer();
       await waitFor('a 640x480 frame', () =>
@@ -209,7 +216,7 @@ describe(
       await page.locator('#resolution').selectOption('1080p');
       // The fake camera plays a 720p clip, so 1080p cannot be met.
       await page.getByText('nearest mode is 1280×720 instead of 1920×1080').waitFor();
-      await waitFor('720p format', () => bridge.formats.at(-1)?.width === 1280);
+      await waitFor('720p frames', () => bridge.frames.at(-1)?.width === 1280);
       assert.equal(await page.locator('#state').getAttribute('data-state'), 'live');
     });
 
@@ -257,16 +264,21 @@ describe(
       await page.getByText('Enter a whole number from 1024 to 65535.').waitFor();
       assert.equal(await port.getAttribute('aria-invalid'), 'true');
       const patchesBefore = bridge.settingsPatches.length;
-      await port.fill('8765');
+      // Main really moves the live server there, so a port nothing else holds.
+      const freshPort = await freePort();
+      await port.fill(String(freshPort));
       await port.press('Enter');
-      await waitFor('port saved', () => bridge.settings.port === 8765);
-      assert.deepEqual(bridge.settingsPatches.slice(patchesBefore), [{ port: 8765 }]);
+      await waitFor('port saved', () => bridge.settings.port === freshPort);
+      assert.deepEqual(bridge.settingsPatches.slice(patchesBefore), [{ port: freshPort }]);
       assert.equal(await page.locator('#port-error').isHidden(), true);
       // A save main refuses is shown next to the control, and the control goes back.
       bridge.refuseNextUpdate = 'the settings file is read-only';
       // click(), not check(): the refusal unticks it again before check() could verify the tick.
       await page.getByRole('checkbox', { name: /Start broadcasting when LanCam opens/ }).click();
-      await page.getByText('Not saved: the settings file is read-only').waitFor();
+      // Main's own wording for a save that failed on disk.
+      await page
+        .getByText('Not saved: Could not save the settings: Error: the settings file is read-only')
+        .waitFor();
       assert.equal(
         await page.getByRole('checkbox', { name: /Start broadcasting/ }).isChecked(),
         false,
@@ -324,7 +336,7 @@ describe(
         'off state',
         async () => (await page.locator('#state').getAttribute('data-state')) === 'off',
       );
-      assert.equal(bridge.server, null);
+      assert.equal(bridge.isLive, false);
       assert.deepEqual(pageErrors.map(String), []);
     });
   },

@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { hasChromium, launchChromium } from '../helpers/chromium.ts';
 import { fakeCameraFile } from '../helpers/fake-camera.ts';
 import { TestBridge } from './support/test-bridge.ts';
-import { waitFor } from './support/wait.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 describe('camera permission denied', { skip: !hasChromium() && 'no Chromium' }, () => {
   let browser: Browser;
@@ -45,7 +45,7 @@ describe('camera permission denied', { skip: !hasChromium() && 'no Chromium' }, 
     // Linux Chromium here, so the Linux steps; every platform ends with "Press Start again".
     assert.match(text, /Press Start again/);
     assert.equal(await page.locator('#state').getAttribute('data-state'), 'error');
-    assert.equal(bridge.server, null, 'no port was opened for a broadcast without a camera');
+    assert.equal(bridge.isLive, false, 'no port was opened for a broadcast without a camera');
     assert.deepEqual(bridge.cameraStates.at(-1), {
       kind: 'error',
       code: 'NotAllowedError',

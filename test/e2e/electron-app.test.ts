@@ -15,7 +15,7 @@ import {
   saveSettings,
   settingsFileName,
 } from '../../electron/main/settings-store.ts';
-import { waitFor } from '../browser/support/wait.ts';
+import { waitFor } from '../helpers/wait.ts';
 import {
   boundaryOf,
   isCompleteJpeg,
@@ -121,7 +121,7 @@ test('LanCam desktop app (Electron e2e)', { skip }, async (t) => {
       'loads the control UI from app://bundle/ with the bridge and no Node, and denies window.open',
       async () => {
         await control.waitForLoadState('domcontentloaded');
-        assert.equal(control.url(), 'app://bundle/broadcaster.html');
+        assert.equal(control.url(), 'app://bundle/control-window.html');
         const page = await control.evaluate(() => ({
           api: typeof (window as unknown as ControlWindow).lancam.start,
           node: typeof (globalThis as { require?: unknown }).require,

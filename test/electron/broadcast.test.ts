@@ -93,8 +93,21 @@ describe('createBroadcast', () => {
     const jpeg = new Uint8Array(await readFile(placeholder));
     h.broadcast.publishFrame(jpeg, { captureTimeMs: Date.now(), width: 640, height: 480 });
     assert.equal(h.broadcast.status().frameBytes, jpeg.length);
-    h.broadcast.noteRejectedFrame();
+    h.broadcast.noteRejectedFrame('rate-limited');
     assert.equal(h.broadcast.status().rejectedFrames, 1);
+    // Bytes that are not a JPEG are the server's to refuse, under their own reason.
+    h.broadcast.publishFrame(new Uint8Array([1, 2, 3, 4]), {
+      captureTimeMs: Date.now(),
+      width: 640,
+      height: 480,
+    });
+    assert.deepEqual(h.broadcast.status().rejectedByReason, { 'rate-limited': 1, 'not-jpeg': 1 });
+    assert.equal(h.broadcast.status().rejectedFrames, 2);
+    assert.equal(
+      h.broadcast.status().frameBytes,
+      jpeg.length,
+      'the refused frame replaced nothing',
+    );
     h.broadcast.setCameraState({ kind: 'ended' });
     assert.equal(h.broadcast.status().state, 'paused');
     h.broadcast.setCameraState({ kind: 'running', label: 'cam' });
@@ -102,12 +115,16 @@ describe('createBroadcast', () => {
     await h.broadcast.stop();
   });
 
-  it('a new capture size ends open streams so viewers reconnect; the same size does not', async () => {
+  it('a new frame size ends open streams so viewers reconnect; the same size does not', async () => {
     const h = harness();
     const started = await h.broadcast.start();
     assert.ok(started.ok);
     const { port, key } = started.value;
-    h.broadcast.setCaptureFormat({ width: 640, height: 480, rotation: 0 });
+    const jpeg = new Uint8Array(await readFile(placeholder));
+    const publish = (width: number, height: number): void => {
+      h.broadcast.publishFrame(jpeg, { captureTimeMs: Date.now(), width, height });
+    };
+    publish(640, 480);
     const ended = await new Promise<boolean>((resolve, reject) => {
       const req = get(`http://127.0.0.1:${port}/stream.mjpg?key=${key ?? ''}`, (res) => {
         assert.equal(res.statusCode, 200);
@@ -115,11 +132,11 @@ describe('createBroadcast', () => {
         res.once('close', () => {
           resolve(true);
         });
-        // Same format again: nothing happens; then a real change.
-        h.broadcast.setCaptureFormat({ width: 640, height: 480, rotation: 0 });
+        // Same size again: nothing happens; then a real change (a 90° rotation swaps the sides).
+        publish(640, 480);
         setTimeout(() => {
-          if (res.closed) reject(new Error('ended on an unchanged format'));
-          h.broadcast.setCaptureFormat({ width: 640, height: 480, rotation: 90 });
+          if (res.closed) reject(new Error('ended on an unchanged size'));
+          publish(480, 640);
         }, 200);
       });
       req.on('error', reject);
@@ -182,7 +199,7 @@ describe('createBroadcast', () => {
 });
 
 describe('pure mapping', () => {
-  it('maps server status to the contract, adding main-side rejects', () => {
+  it("maps server status to the contract, main-side rejects next to the server's", () => {
     const status = mapServerStatus(
       { urls: ['http://192.168.1.2:8080/?key=k'], port: 8080, key: 'k' },
       {
@@ -207,11 +224,12 @@ describe('pure mapping', () => {
           },
         ],
       },
-      { cameraPaused: false, rejectedFrames: 3, warning: null },
+      { cameraPaused: false, gateRejects: { 'rate-limited': 3 }, warning: null },
     );
     assert.equal(status.state, 'live');
     assert.equal(status.outMbps, 10);
     assert.equal(status.rejectedFrames, 5);
+    assert.deepEqual(status.rejectedByReason, { 'rate-limited': 3, 'not-jpeg': 2 });
     assert.equal(status.frameBytes, 90_000);
     assert.equal(status.viewers[0]?.userAgent, 'VLC');
     const [viewer] = status.viewers;

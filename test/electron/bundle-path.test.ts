@@ -8,22 +8,22 @@ const root = path.resolve('/srv/lancam/out/renderer');
 
 describe('resolveBundleRequest', () => {
   it('maps pages and scripts under the root, with their content type', () => {
-    assert.deepEqual(resolveBundleRequest('GET', 'app://bundle/broadcaster.html', root), {
+    assert.deepEqual(resolveBundleRequest('GET', 'app://bundle/control-window.html', root), {
       kind: 'file',
-      filePath: path.join(root, 'broadcaster.html'),
+      filePath: path.join(root, 'control-window.html'),
       contentType: 'text/html; charset=utf-8',
     });
     const script = resolveBundleRequest('GET', 'app://bundle/capture-worker.js?v=1#x', root);
     assert.equal(script.kind === 'file' && script.filePath, path.join(root, 'capture-worker.js'));
     const index = resolveBundleRequest('GET', 'app://bundle/', root);
-    assert.equal(index.kind === 'file' && index.filePath, path.join(root, 'broadcaster.html'));
+    assert.equal(index.kind === 'file' && index.filePath, path.join(root, 'control-window.html'));
     const nested = resolveBundleRequest('GET', 'app://bundle/img/a%20b.png', root);
     assert.equal(nested.kind === 'file' && nested.filePath, path.join(root, 'img', 'a b.png'));
   });
 
   it('refuses every method but GET', () => {
     for (const method of ['POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS']) {
-      assert.deepEqual(resolveBundleRequest(method, 'app://bundle/broadcaster.html', root), {
+      assert.deepEqual(resolveBundleRequest(method, 'app://bundle/control-window.html', root), {
         kind: 'reject',
         status: 405,
         reason: `method ${method}`,
@@ -39,7 +39,7 @@ describe('resolveBundleRequest', () => {
       'app://bundle/a/%2e%2e/%2e%2e/secret.js',
       'app://bundle/..%5cmain%5cindex.cjs',
       'app://bundle/%5c..%5c..%5cwindows%5cwin.ini',
-      'app://bundle/broadcaster.html%00.js',
+      'app://bundle/control-window.html%00.js',
       'app://bundle/%E0%A4%A',
       'app://bundle//etc/passwd.js',
     ];
@@ -54,9 +54,12 @@ describe('resolveBundleRequest', () => {
   });
 
   it('refuses other hosts and schemes, and unknown file types', () => {
-    assert.equal(resolveBundleRequest('GET', 'app://evil/broadcaster.html', root).kind, 'reject');
     assert.equal(
-      resolveBundleRequest('GET', 'file:///srv/lancam/out/renderer/broadcaster.html', root).kind,
+      resolveBundleRequest('GET', 'app://evil/control-window.html', root).kind,
+      'reject',
+    );
+    assert.equal(
+      resolveBundleRequest('GET', 'file:///srv/lancam/out/renderer/control-window.html', root).kind,
       'reject',
     );
     assert.deepEqual(resolveBundleRequest('GET', 'app://bundle/tsconfig', root), {

@@ -63,12 +63,12 @@ describe('cameraControls persistence', () => {
     const folder = path.join(root, 'old');
     await openSettingsStore(folder);
     const file = path.join(folder, settingsFileName);
-    const old = defaultSettings();
-    assert.equal('cameraControls' in old, false, 'the defaults do not carry it either');
+    const { cameraControls, ...old } = defaultSettings();
+    assert.deepEqual(cameraControls, {}, 'new installs start with no camera changed');
     await writeFile(file, JSON.stringify(old));
     const loaded = await loadSettings(file);
     assert.deepEqual(loaded.problems, []);
-    assert.equal(loaded.settings.cameraControls, undefined);
+    assert.deepEqual(loaded.settings.cameraControls, {}, 'the default fills the gap');
     assert.deepEqual(
       (await readdir(folder)).filter((f) => f.endsWith('.bak')),
       [],
@@ -87,6 +87,6 @@ describe('cameraControls persistence', () => {
     await writeFile(file, JSON.stringify({ ...again.get(), cameraControls: { cam: { hue: 1 } } }));
     const loaded = await loadSettings(file);
     assert.deepEqual(loaded.problems, ['cameraControls: invalid value']);
-    assert.equal(loaded.settings.cameraControls, undefined);
+    assert.deepEqual(loaded.settings.cameraControls, {}, 'back to the default');
   });
 });

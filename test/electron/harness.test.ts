@@ -3,31 +3,33 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { Channels, type BroadcastStatus, type LanCamApi, type Result } from '../../electron/ipc.ts';
-import { createBroadcast, type Broadcast } from '../../electron/main/broadcast.ts';
-import {
-  registerIpcHandlers,
-  type IpcEventLike,
-  type RegisteredIpc,
-} from '../../electron/main/ipc-handlers.ts';
-import { openSettingsStore, type SettingsStore } from '../../electron/main/settings-store.ts';
+import { Channels, type LanCamApi, type Result } from '../../electron/ipc.ts';
+import type { Broadcast } from '../../electron/main/broadcast.ts';
+import type { RegisteredIpc } from '../../electron/main/ipc-handlers.ts';
+import type { SettingsStore } from '../../electron/main/settings-store.ts';
 import { isSafeExternalUrl, localViewerUrl } from '../../electron/main/url-guards.ts';
-import { waitFor } from '../browser/support/wait.ts';
 import { hasChromium, launchChromium } from '../helpers/chromium.ts';
+import type { InProcessIpcMain } from '../helpers/in-process-ipc.ts';
+import { startMainProcess, type MainProcess } from '../helpers/main-process.ts';
 import { canListen, freePort } from '../helpers/ports.ts';
-import { InProcessIpcMain } from './in-process-ipc.ts';
-import { bindingNames, fromWire, preloadInitScript } from './preload-stand-in.ts';
+import {
+  bindingNames,
+  emitToPage,
+  fromWire,
+  preloadInitScript,
+} from '../helpers/preload-stand-in.ts';
+import { startStaticServer, type StaticServer } from '../helpers/static-server.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const rendererDir = path.join(root, 'out/renderer');
-const preloadFile = path.join(root, 'out/preload/broadcaster.cjs');
-const isBuilt = existsSync(preloadFile) && existsSync(path.join(rendererDir, 'broadcaster.html'));
+const preloadFile = path.join(root, 'out/preload/control-window.cjs');
+const isBuilt =
+  existsSync(preloadFile) && existsSync(path.join(rendererDir, 'control-window.html'));
 const skip = !isBuilt
   ? 'out/ is not built: run `npm run build` (npm test does it first)'
   : !hasChromium()
@@ -36,7 +38,6 @@ const skip = !isBuilt
 
 const apiNames: readonly (keyof LanCamApi)[] = [
   'sendFrame',
-  'reportCaptureFormat',
   'reportCameraState',
   'start',
   'stop',
@@ -51,45 +52,6 @@ const apiNames: readonly (keyof LanCamApi)[] = [
   'listScreenSources',
   'chooseScreenSource',
 ];
-
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.map': 'application/json',
-};
-
-/** Stands in for app://bundle: out/renderer over http://127.0.0.1 (a secure context, as app:// is). */
-function serveRenderer(): Promise<{ server: HttpServer; origin: string }> {
-  const server = createHttpServer((req, res) => {
-    const name = path.posix.normalize(new URL(req.url ?? '/', 'http://x').pathname).slice(1);
-    const file = path.join(rendererDir, name);
-    if (!file.startsWith(rendererDir + path.sep)) {
-      res.writeHead(403).end();
-      return;
-    }
-    readFile(file).then(
-      (body) => {
-        res.writeHead(200, {
-          'Content-Type': contentTypes[path.extname(file)] ?? 'application/octet-stream',
-        });
-        res.end(body);
-      },
-      () => {
-        res
-          .writeHead(404, { 'Content-Type': 'text/html' })
-          .end('<!doctype html><title>Not found</title>');
-      },
-    );
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      if (address === null || typeof address === 'string') throw new Error('no port');
-      resolve({ server, origin: `http://127.0.0.1:${address.port}` });
-    });
-  });
-}
 
 /** The page's global, typed for page.evaluate callbacks (the test tsconfig has no renderer globals). */
 interface ControlWindow {
@@ -150,69 +112,41 @@ function decodeFrames(
 }
 
 describe('Electron wiring harness (no Electron runtime needed)', { skip }, () => {
-  let userData: string;
+  let main: MainProcess;
   let settings: SettingsStore;
   let broadcast: Broadcast;
   let ipcMain: InProcessIpcMain;
   let registered: RegisteredIpc;
-  let renderer: { server: HttpServer; origin: string };
+  let logs: string[];
+  let renderer: StaticServer;
   let browser: Browser;
   let page: Page;
   let port: number;
-  const logs: string[] = [];
   const externalOpened: string[] = [];
   const copied: string[] = [];
   const previews: Page[] = [];
   let maxPushedViewers = 0;
   /** Gives a page the preload and the IPC transport, as Electron does for a window with our preload. */
   let attachBridge: (target: Page) => Promise<void>;
-  // Stands in for the control window's webContents: the identity the sender check compares against.
-  const controlContents = { id: 'control-window' };
 
   before(async () => {
-    userData = await mkdtemp(path.join(tmpdir(), 'lancam-harness-'));
-    settings = await openSettingsStore(userData, (line) => logs.push(line));
     port = await freePort();
-    await settings.update({ port });
-    renderer = await serveRenderer();
+    // Stands in for app://bundle: out/renderer over http://127.0.0.1 (a secure context, as app:// is).
+    renderer = await startStaticServer(rendererDir, () => undefined);
     browser = await launchChromium({ fakeCamera: true });
     page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
 
     // main → renderer pushes, in order, to the one known window (webContents.send in the real app).
     let pushes = Promise.resolve();
-    const pushStatus = (status: BroadcastStatus): void => {
-      maxPushedViewers = Math.max(maxPushedViewers, status.viewerCount);
-      pushes = pushes
-        .then(() =>
-          page.evaluate(
-            ([channel, value]) => {
-              (
-                window as unknown as { __lancamHarnessEmit: (c: string, a: unknown[]) => void }
-              ).__lancamHarnessEmit(channel, [value]);
-            },
-            [Channels.status, status] as const,
-          ),
-        )
-        .catch(() => undefined);
-    };
-    broadcast = createBroadcast({
-      settings: () => settings.get(),
-      onStatus: pushStatus,
-      logger: {
-        info: () => undefined,
-        warn: (line) => logs.push(line),
-        error: (line) => logs.push(line),
-      },
-      // Loopback only: tests never expose a port to the network; the share URL is then 127.0.0.1.
-      host: '127.0.0.1',
-    });
-    ipcMain = new InProcessIpcMain();
-    registered = registerIpcHandlers(ipcMain, {
-      broadcast,
-      settings,
-      // The page's real origin stands in for app://bundle (Chromium cannot host our custom scheme here).
+    main = await startMainProcess({
+      settings: { port },
       trustedOrigin: renderer.origin,
-      isControlWindow: (sender) => sender === controlContents,
+      onStatus: (status) => {
+        maxPushedViewers = Math.max(maxPushedViewers, status.viewerCount);
+        pushes = pushes
+          .then(() => emitToPage(page, Channels.status, status))
+          .catch(() => undefined);
+      },
       // BrowserWindow substitute: a second page with no preload, at exactly the URL main would load.
       openPreview: async () => {
         const { port: livePort, key } = broadcast.status();
@@ -230,16 +164,11 @@ describe('Electron wiring harness (no Electron runtime needed)', { skip }, () =>
         return Promise.resolve({ ok: true, value: null });
       },
       copyText: (text) => copied.push(text),
-      log: (line) => logs.push(line),
     });
+    ({ settings, broadcast, ipcMain, registered, logs } = main);
 
-    const eventFrom = (
-      frame: { url(): string; parentFrame(): unknown },
-      fromPage: Page,
-    ): IpcEventLike => ({
-      sender: fromPage === page ? controlContents : { id: 'other' },
-      senderFrame: { url: frame.url(), parent: frame.parentFrame() },
-    });
+    const eventFrom = (frame: { url(): string; parentFrame(): unknown }, fromPage: Page) =>
+      main.eventFrom(frame.url(), fromPage === page, frame.parentFrame());
     const preloadSource = await readFile(preloadFile, 'utf8');
     attachBridge = async (target) => {
       await target.exposeBinding(bindingNames.send, (source, channel: string, args: unknown[]) => {
@@ -252,16 +181,14 @@ describe('Electron wiring harness (no Electron runtime needed)', { skip }, () =>
     };
     await attachBridge(page);
     page.on('pageerror', (error) => logs.push(`pageerror: ${error.message}`));
-    await page.goto(`${renderer.origin}/broadcaster.html`);
+    await page.goto(`${renderer.origin}/control-window.html`);
   });
 
   after(async () => {
     for (const preview of previews) await preview.close().catch(() => undefined);
     await browser.close();
-    registered.dispose();
-    await broadcast.stop();
-    await new Promise((resolve) => renderer.server.close(resolve));
-    await rm(userData, { recursive: true, force: true });
+    await main.close();
+    await renderer.close();
   });
 
   it('the preload exposes exactly the LanCamApi functions as window.lancam', async () => {
@@ -332,7 +259,8 @@ describe('Electron wiring harness (no Electron runtime needed)', { skip }, () =>
       return status.rejectedFrames > before.rejectedFrames && status;
     });
     assert.equal(after.rejectedFrames, before.rejectedFrames + 1);
-    assert.equal(registered.frameGate.rejectedByReason['not-jpeg'], 1);
+    // The gate passes any bytes; the server's publish() refuses what is not a JPEG, and main shows its count.
+    assert.deepEqual(after.rejectedByReason, { ...before.rejectedByReason, 'not-jpeg': 1 });
     assert.ok(logs.some((line) => line.includes('frame rejected: not-jpeg')));
     assert.equal(broadcast.status().state, 'live', 'nothing crashed');
   });

@@ -12,13 +12,14 @@ import {
   type IpcEventLike,
 } from '../../electron/main/ipc-handlers.ts';
 import { openSettingsStore, type SettingsStore } from '../../electron/main/settings-store.ts';
-import { InProcessIpcMain } from './in-process-ipc.ts';
+import type { GateRejectReason } from '../../electron/main/validate.ts';
+import { InProcessIpcMain } from '../helpers/in-process-ipc.ts';
 
 /** Records what the handlers ask of the broadcast (its real behaviour is covered by broadcast.test.ts). */
 function recordingBroadcast() {
   const calls: string[] = [];
   const frames: Uint8Array[] = [];
-  let rejected = 0;
+  const rejected: Partial<Record<GateRejectReason, number>> = {};
   const status = (): BroadcastStatus => offStatus(rejected, null);
   const broadcast: Broadcast = {
     start: () => {
@@ -32,11 +33,10 @@ function recordingBroadcast() {
     status,
     isLive: false,
     publishFrame: (jpeg) => frames.push(jpeg),
-    noteRejectedFrame: () => {
-      rejected++;
+    noteRejectedFrame: (reason) => {
+      rejected[reason] = (rejected[reason] ?? 0) + 1;
     },
     setCameraState: (state) => calls.push(`camera:${state.kind}`),
-    setCaptureFormat: (format) => calls.push(`format:${format.width}x${format.height}`),
     settingsChanged: (previous: Settings, next: Settings) => {
       calls.push(`settings:${previous.accessKey === next.accessKey ? 'same-key' : 'new-key'}`);
       return Promise.resolve();
@@ -49,7 +49,7 @@ const controlContents = { id: 1 };
 const otherContents = { id: 2 };
 const trusted: IpcEventLike = {
   sender: controlContents,
-  senderFrame: { url: 'app://bundle/broadcaster.html', parent: null },
+  senderFrame: { url: 'app://bundle/control-window.html', parent: null },
 };
 const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 0, 0xff, 0xd9]);
 const meta = { captureTimeMs: Date.now(), width: 2, height: 2 };
@@ -118,7 +118,7 @@ describe('sender checks', () => {
       'another window',
       {
         sender: otherContents,
-        senderFrame: { url: 'app://bundle/broadcaster.html', parent: null },
+        senderFrame: { url: 'app://bundle/control-window.html', parent: null },
       },
     ],
     ['a destroyed frame', { sender: controlContents, senderFrame: null }],
@@ -165,23 +165,28 @@ describe('payload guards', () => {
   it('frames: malformed ones are rejected, counted in the status and logged once per reason', () => {
     const { ipcMain, registered, frames, broadcast, logs } = setup();
     ipcMain.send(trusted, Channels.frame, jpeg.buffer, meta);
-    ipcMain.send(trusted, Channels.frame, new Uint8Array([1, 2, 3]), meta);
-    ipcMain.send(trusted, Channels.frame, new Uint8Array([1, 2, 3]), meta);
+    ipcMain.send(trusted, Channels.frame, 'jpeg', meta);
     ipcMain.send(trusted, Channels.frame, 'jpeg', meta);
     ipcMain.send(trusted, Channels.frame, jpeg, { width: -1 });
-    assert.equal(frames.length, 1);
+    ipcMain.send(trusted, Channels.frame, new Uint8Array(9 * 1024 * 1024), meta);
+    // Bytes that are not a JPEG pass the gate: the server's publish() is the one check of frame bytes.
+    ipcMain.send(trusted, Channels.frame, new Uint8Array([1, 2, 3]), meta);
+    assert.equal(frames.length, 2);
     assert.equal(registered.frameGate.rejected, 4);
     assert.equal(broadcast.status().rejectedFrames, 4);
+    assert.deepEqual(broadcast.status().rejectedByReason, {
+      'not-binary': 2,
+      'bad-meta': 1,
+      'too-large': 1,
+    });
     assert.equal(logs.filter((line) => line.includes('frame rejected')).length, 3);
   });
 
-  it('format and camera-state messages are validated before the broadcast sees them', () => {
+  it('camera-state messages are validated before the broadcast sees them', () => {
     const { ipcMain, calls } = setup();
-    ipcMain.send(trusted, Channels.captureFormat, { width: 1280, height: 720, rotation: 0 });
-    ipcMain.send(trusted, Channels.captureFormat, { width: 1280, height: 720, rotation: 33 });
     ipcMain.send(trusted, Channels.cameraState, { kind: 'ended' });
     ipcMain.send(trusted, Channels.cameraState, { kind: 'gone' });
-    assert.deepEqual(calls, ['format:1280x720', 'camera:ended']);
+    assert.deepEqual(calls, ['camera:ended']);
   });
 
   it('settings: a bad patch is refused as data, a good one is saved and handed to the broadcast', async () => {

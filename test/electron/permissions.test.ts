@@ -12,7 +12,7 @@ import {
 
 const camera: PermissionQuery = {
   permission: 'media',
-  requestingUrl: 'app://bundle/broadcaster.html',
+  requestingUrl: 'app://bundle/control-window.html',
   mediaTypes: ['video'],
   isMainFrame: true,
   isTrustedWebContents: true,
@@ -32,7 +32,7 @@ describe('decidePermission', () => {
       { ...camera, isTrustedWebContents: false },
       { ...camera, isMainFrame: false },
       { ...camera, requestingUrl: 'http://127.0.0.1:8080/' },
-      { ...camera, requestingUrl: 'app://other/broadcaster.html' },
+      { ...camera, requestingUrl: 'app://other/control-window.html' },
       { ...camera, requestingUrl: undefined },
     ];
     for (const query of denied)
@@ -47,7 +47,7 @@ describe('decidePermission', () => {
       { ...ptz, isTrustedWebContents: false },
       { ...ptz, isMainFrame: false },
       { ...ptz, requestingUrl: 'http://127.0.0.1:8080/' },
-      { ...ptz, requestingUrl: 'app://other/broadcaster.html' },
+      { ...ptz, requestingUrl: 'app://other/control-window.html' },
       { ...ptz, requestingUrl: undefined },
     ];
     for (const query of denied)
@@ -74,7 +74,7 @@ describe('decidePermission', () => {
       origin: string,
       details: { requestingUrl?: string; isMainFrame: boolean },
     ) => boolean;
-    const details = { requestingUrl: 'app://bundle/broadcaster.html', isMainFrame: true };
+    const details = { requestingUrl: 'app://bundle/control-window.html', isMainFrame: true };
     assert.equal(check(ours, panTiltZoomPermission, 'app://bundle', details), true);
     assert.equal(
       check({ id: 2 } as unknown as WebContents, panTiltZoomPermission, 'app://bundle', details),
@@ -113,7 +113,7 @@ describe('createPermissionPolicy handlers', () => {
   it('request handler answers through the callback', () => {
     const answers: boolean[] = [];
     const details = {
-      requestingUrl: 'app://bundle/broadcaster.html',
+      requestingUrl: 'app://bundle/control-window.html',
       isMainFrame: true,
       mediaTypes: ['video' as const],
     };
@@ -128,7 +128,7 @@ describe('createPermissionPolicy handlers', () => {
 
   it('check handler: null webContents and audio are denied', () => {
     const details = {
-      requestingUrl: 'app://bundle/broadcaster.html',
+      requestingUrl: 'app://bundle/control-window.html',
       isMainFrame: true,
       mediaType: 'video' as const,
     };

@@ -10,7 +10,7 @@ import {
   type RequestFrameLike,
 } from '../../electron/main/screen-sources.ts';
 
-const controlFrame: RequestFrameLike = { url: 'app://bundle/broadcaster.html', parent: null };
+const controlFrame: RequestFrameLike = { url: 'app://bundle/control-window.html', parent: null };
 const desktop: DesktopSourceLike[] = [
   { id: 'screen:0:0', name: 'Entire screen' },
   { id: 'window:4242:0', name: 'Notes' },
@@ -87,9 +87,12 @@ describe('createScreenSources', () => {
   it('denies other windows, subframes, other origins, gone frames and audio-only requests', async () => {
     const { screens, ask, logs } = setup();
     screens.choose('screen:0:0');
-    const other: RequestFrameLike = { url: 'app://bundle/broadcaster.html', parent: null };
+    const other: RequestFrameLike = { url: 'app://bundle/control-window.html', parent: null };
     assert.deepEqual(await ask(other), {});
-    assert.deepEqual(await ask({ url: 'app://bundle/broadcaster.html', parent: controlFrame }), {});
+    assert.deepEqual(
+      await ask({ url: 'app://bundle/control-window.html', parent: controlFrame }),
+      {},
+    );
     assert.deepEqual(await ask({ url: 'http://127.0.0.1:8080/', parent: null }), {});
     assert.deepEqual(await ask(null), {});
     assert.deepEqual(await ask(controlFrame, false), {});

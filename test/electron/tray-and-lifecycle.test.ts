@@ -7,7 +7,7 @@ import { trayLabel } from '../../electron/main/tray-label.ts';
 
 describe('trayLabel', () => {
   it('says live/off and counts viewers', () => {
-    const live = { ...offStatus(0, null), state: 'live' as const, viewerCount: 2 };
+    const live = { ...offStatus({}, null), state: 'live' as const, viewerCount: 2 };
     assert.deepEqual(trayLabel(live), {
       isOn: true,
       headline: 'Live — 2 viewers',
@@ -15,8 +15,8 @@ describe('trayLabel', () => {
       title: '● 2',
     });
     assert.equal(trayLabel({ ...live, viewerCount: 1 }).headline, 'Live — 1 viewer');
-    assert.equal(trayLabel(offStatus(0, null)).isOn, false);
-    const failed = offStatus(0, { code: 'port-in-use', message: 'Port 8080 is in use' });
+    assert.equal(trayLabel(offStatus({}, null)).isOn, false);
+    const failed = offStatus({}, { code: 'port-in-use', message: 'Port 8080 is in use' });
     assert.equal(trayLabel(failed).headline, 'Off — Port 8080 is in use');
   });
 });

@@ -14,13 +14,13 @@ import {
 describe('app bundle URLs', () => {
   it('recognises app://bundle/ pages only', () => {
     assert.equal(appOrigin, 'app://bundle');
-    assert.equal(isAppBundleUrl('app://bundle/broadcaster.html'), true);
+    assert.equal(isAppBundleUrl('app://bundle/control-window.html'), true);
     assert.equal(isAppBundleUrl('app://bundle/'), true);
     for (const url of [
-      'app://evil/broadcaster.html',
-      'app://user:pass@bundle/broadcaster.html',
-      'https://bundle/broadcaster.html',
-      'file:///app/out/renderer/broadcaster.html',
+      'app://evil/control-window.html',
+      'app://user:pass@bundle/control-window.html',
+      'https://bundle/control-window.html',
+      'file:///app/out/renderer/control-window.html',
       'http://127.0.0.1:8080/',
       'javascript:alert(1)',
       'not a url',
@@ -38,7 +38,7 @@ describe('app bundle URLs', () => {
     assert.equal(isAllowedNavigation('http://192.168.1.9:8080/', viewer), false);
     assert.equal(isAllowedNavigation('https://example.com/', viewer), false);
     assert.equal(
-      isAllowedNavigation('http://127.0.0.1:8080/', 'app://bundle/broadcaster.html'),
+      isAllowedNavigation('http://127.0.0.1:8080/', 'app://bundle/control-window.html'),
       false,
     );
     assert.equal(isAllowedNavigation('http://127.0.0.1:8080/', 'https://127.0.0.1:8080/'), false);
@@ -64,7 +64,7 @@ describe('open in browser', () => {
       'file:///etc/passwd',
       'javascript:alert(1)',
       'smb://server/share',
-      'app://bundle/broadcaster.html',
+      'app://bundle/control-window.html',
       'vscode://open?file=x',
       'ms-msdt:/id PCWDiagnostic',
       'http://user:pw@example.com/',

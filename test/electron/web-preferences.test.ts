@@ -21,10 +21,10 @@ const locked = {
 describe('secureWebPreferences', () => {
   it('control window: locked down, with the preload and no background throttling', () => {
     assert.deepEqual(
-      secureWebPreferences('control', { preloadPath: '/app/out/preload/broadcaster.cjs' }),
+      secureWebPreferences('control', { preloadPath: '/app/out/preload/control-window.cjs' }),
       {
         ...locked,
-        preload: '/app/out/preload/broadcaster.cjs',
+        preload: '/app/out/preload/control-window.cjs',
         backgroundThrottling: false,
       },
     );

@@ -16,7 +16,7 @@ export interface FakeCameraClip {
 
 /**
  * testsrc2 plus temporal noise: Chromium's built-in pattern compresses 4–8× better than a real scene and
- * encodes faster (capture-notes.md), so targets measured on it would flatter us. With this clip a 720p
+ * encodes faster (docs/design-notes.md, section 3), so targets measured on it would flatter us. With this clip a 720p
  * frame at quality 0.8 is in the ~90 KB range of a real webcam.
  */
 export async function fakeCameraFile(clip: FakeCameraClip): Promise<string> {

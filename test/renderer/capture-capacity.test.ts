@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   capacityAdvice,
+  capacitySample,
   CapacityWatch,
   sustainableFps,
   type CapacitySample,
@@ -82,5 +83,43 @@ describe('CapacityWatch', () => {
     assert.notEqual(watch.check(slow1080), null);
     watch.reset();
     assert.equal(watch.check({ ...slow1080, viewerCount: 0 }), null);
+  });
+
+  it('a second with nothing measured clears at once and restarts the count', () => {
+    const watch = new CapacityWatch(2);
+    watch.check(slow720);
+    assert.notEqual(watch.check(slow720), null);
+    assert.equal(watch.check(null), null);
+    assert.equal(watch.check(slow720), null, 'one bad second after a gap is not enough');
+  });
+});
+
+describe('capacitySample', () => {
+  const inputs = {
+    isCameraRunning: true,
+    frameSize: { width: 720, height: 1280 },
+    settings: { fps: 30, resolution: '720p' as const },
+    capture: { fps: 19, encodeMsAvg: 50 },
+    encodeWorkers: 2,
+    viewerCount: 3,
+  };
+
+  it('takes the encoded (rotated) frame size, the saved preset and the measured rates', () => {
+    assert.deepEqual(capacitySample(inputs), {
+      targetFps: inputs.settings.fps,
+      capturedFps: inputs.capture.fps,
+      encodeMsAvg: inputs.capture.encodeMsAvg,
+      encodeWorkers: inputs.encodeWorkers,
+      viewerCount: inputs.viewerCount,
+      resolution: inputs.settings.resolution,
+      width: inputs.frameSize.width,
+      height: inputs.frameSize.height,
+    });
+  });
+
+  it('is null while the camera is not running, before the first frame and before settings load', () => {
+    assert.equal(capacitySample({ ...inputs, isCameraRunning: false }), null);
+    assert.equal(capacitySample({ ...inputs, frameSize: null }), null);
+    assert.equal(capacitySample({ ...inputs, settings: null }), null);
   });
 });

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { CaptureStats } from '../../renderer/capture-stats.ts';
 import { formatDuration, formatKb, formatMbps } from '../../renderer/format.ts';
 import { overlayText } from '../../renderer/shared/overlay-text.ts';
-import { clampFps, clampQuality, parsePort } from '../../renderer/settings-limits.ts';
+import { clampFps, clampQuality, parsePort } from '../../renderer/setting-inputs.ts';
 
 describe('capture stats', () => {
   it('reports fps, encode time and bytes over the window', () => {

@@ -1,7 +1,7 @@
 // Access key: 401 without it, ?key= and Basic accepted, wrong keys counted, lockout → 429, open mode.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { AuthGate, generateKey, presentedKey } from '../../server/core/auth.ts';
+import { AuthGate, generateKey, presentedKeys } from '../../server/core/auth.ts';
 import type { BroadcastServer } from '../../server/types.ts';
 import {
   get,
@@ -109,7 +109,7 @@ describe('with the default access key', () => {
   });
 });
 
-test('10 wrong keys within a minute lock the address out with 429, even for the right key', async () => {
+test('10 wrong keys within a minute lock the address out with 429; the generated (strong) key still passes', async () => {
   const server = await startTestServer();
   const base = `http://127.0.0.1:${server.port}`;
   try {
@@ -120,14 +120,34 @@ test('10 wrong keys within a minute lock the address out with 429, even for the 
       await response.body?.cancel();
     }
     for (const route of ['/status.json', '/', '/stream.mjpg']) {
-      const response = await get(`${base}${route}?key=${server.key}`);
+      const response = await get(`${base}${route}?key=wrong-again`);
       assert.equal(response.status, 429, route);
       assert.equal(response.headers.get('retry-after'), '300');
       await response.body?.cancel();
     }
+    const right = await get(`${base}/status.json?key=${server.key}`);
+    assert.equal(right.status, 200, 'a 128-bit key cannot be guessed, so it is not locked out');
+    await right.body?.cancel();
   } finally {
     await server.close();
   }
+});
+
+test('with a short custom key, 10 wrong keys lock the address out even for the right key', async () => {
+  await withTestServer({ key: 'short1' }, async (server) => {
+    const base = `http://127.0.0.1:${server.port}`;
+    for (let i = 0; i < 10; i++) {
+      const response = await get(`${base}/status.json?key=wrong${i}`);
+      assert.equal(response.status, 401, `attempt ${i + 1}`);
+      await response.body?.cancel();
+    }
+    for (const route of ['/status.json', '/', '/stream.mjpg']) {
+      const response = await get(`${base}${route}?key=short1`);
+      assert.equal(response.status, 429, route);
+      assert.equal(response.headers.get('retry-after'), '300');
+      await response.body?.cancel();
+    }
+  });
 });
 
 test('open mode asks for no key', async () => {
@@ -164,37 +184,37 @@ test('an explicit key is used as given', async () => {
 describe('AuthGate', () => {
   test('lockout lasts lockoutMs and failures older than the window are forgotten', () => {
     const gate = new AuthGate({ key: 'k', maxFailures: 3, failureWindowMs: 1000, lockoutMs: 5000 });
-    assert.equal(gate.check('a', 'x', 0), 'wrong');
-    assert.equal(gate.check('a', 'x', 100), 'wrong');
+    assert.equal(gate.check('a', ['x'], 0), 'wrong');
+    assert.equal(gate.check('a', ['x'], 100), 'wrong');
     // Outside the window the count starts again.
-    assert.equal(gate.check('a', 'x', 2000), 'wrong');
-    assert.equal(gate.check('a', 'x', 2100), 'wrong');
-    assert.equal(gate.check('a', 'k', 2200), 'ok');
-    assert.equal(gate.check('a', 'x', 2300), 'wrong');
-    assert.equal(gate.check('a', 'k', 2400), 'locked');
-    assert.equal(gate.check('b', 'k', 2400), 'ok', 'other addresses are unaffected');
-    assert.equal(gate.check('a', 'k', 7299), 'locked');
-    assert.equal(gate.check('a', 'k', 7300), 'ok');
-    assert.equal(gate.check('a', null, 7300), 'missing');
+    assert.equal(gate.check('a', ['x'], 2000), 'wrong');
+    assert.equal(gate.check('a', ['x'], 2100), 'wrong');
+    assert.equal(gate.check('a', ['k'], 2200), 'ok');
+    assert.equal(gate.check('a', ['x'], 2300), 'wrong');
+    assert.equal(gate.check('a', ['k'], 2400), 'locked');
+    assert.equal(gate.check('b', ['k'], 2400), 'ok', 'other addresses are unaffected');
+    assert.equal(gate.check('a', ['k'], 7299), 'locked');
+    assert.equal(gate.check('a', ['k'], 7300), 'ok');
+    assert.equal(gate.check('a', [], 7300), 'missing');
   });
 
   test('the failure table stays bounded under a flood of addresses', () => {
     const gate = new AuthGate({ key: 'k', maxTrackedAddresses: 100 });
-    for (let i = 0; i < 10_000; i++) gate.check(`10.0.${i >> 8}.${i & 255}`, 'x', i);
+    for (let i = 0; i < 10_000; i++) gate.check(`10.0.${i >> 8}.${i & 255}`, ['x'], i);
     assert.ok(gate.trackedAddresses <= 100, `${gate.trackedAddresses} tracked`);
   });
 
-  test('presentedKey reads the query first, then the Basic password', () => {
-    assert.equal(presentedKey(new URLSearchParams('key=a'), basic('u', 'b')), 'a');
-    assert.equal(presentedKey(new URLSearchParams(''), basic('u', 'b:c')), 'b:c');
-    assert.equal(presentedKey(new URLSearchParams(''), 'Bearer b'), null);
-    assert.equal(presentedKey(new URLSearchParams(''), undefined), null);
-    assert.equal(presentedKey(new URLSearchParams(''), 'Basic !!!'), null);
+  test('presentedKeys reads the query key and the Basic password, both', () => {
+    assert.deepEqual(presentedKeys(new URLSearchParams('key=a'), basic('u', 'b')), ['a', 'b']);
+    assert.deepEqual(presentedKeys(new URLSearchParams(''), basic('u', 'b:c')), ['b:c']);
+    assert.deepEqual(presentedKeys(new URLSearchParams(''), 'Bearer b'), []);
+    assert.deepEqual(presentedKeys(new URLSearchParams(''), undefined), []);
+    assert.deepEqual(presentedKeys(new URLSearchParams(''), 'Basic !!!'), []);
   });
 
   test('open mode lets everything through', () => {
     const gate = new AuthGate({ key: null });
-    assert.equal(gate.check('a', null), 'ok');
+    assert.equal(gate.check('a', []), 'ok');
     assert.equal(gate.isOpen, true);
   });
 });

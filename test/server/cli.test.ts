@@ -80,6 +80,7 @@ interface ServeJson {
   urls: string[];
   port: number;
   key: string | null;
+  rtsp: string | null;
 }
 
 /** `serve` of the test frames on a free loopback port; a function because framesDir is set in before(). */
@@ -106,7 +107,8 @@ async function serveJson(
 
 test('serve --json: one JSON line first, the frames stream, SIGTERM exits cleanly', async () => {
   const { child, done, info } = await serveJson([]);
-  assert.deepEqual(Object.keys(info), ['url', 'urls', 'port', 'key']);
+  assert.deepEqual(Object.keys(info), ['url', 'urls', 'port', 'key', 'rtsp']);
+  assert.equal(info.rtsp, null, 'no H.264 source, no RTSP URL');
   assert.match(info.key ?? '', /^[A-Za-z0-9_-]{22}$/);
   assert.equal(info.url, `http://127.0.0.1:${info.port}/?key=${info.key}`);
   assert.deepEqual(info.urls, [info.url]);
@@ -170,7 +172,7 @@ test('serve --key=-… uses a key that starts with a dash', async () => {
 });
 
 const badArgs: [string, string[], RegExp][] = [
-  ['missing --frames', ['serve'], /--frames DIR is required/],
+  ['missing --frames', ['serve'], /--frames DIR or --video FILE is required/],
   ['no JPEGs in the folder', ['serve', '--frames', '<empty>'], /no \.jpg files in/],
   [
     'a folder that does not exist',
@@ -263,16 +265,41 @@ test('parseCli defaults', () => {
     kind: 'serve',
     args: {
       framesDir: 'dir',
+      videoFile: null,
+      rtspPort: undefined,
       fps: 30,
       host: undefined,
       port: undefined,
       key: undefined,
       isAuth: true,
       maxViewers: undefined,
+      maxViewersPerAddress: undefined,
+      trustedProxies: [],
+      allowedHosts: [],
       isJson: false,
     },
   });
   assert.deepEqual(parseCli(['--help']), { kind: 'help' });
+});
+
+test('parseCli takes repeated --trusted-proxy and --allow-host, and refuses bad ones as usage errors', () => {
+  const command = parseCli([
+    ...['serve', '--frames', 'dir', '--max-viewers-per-address', '3'],
+    ...['--trusted-proxy', '10.0.0.2', '--trusted-proxy', 'fd00::/8'],
+    ...['--allow-host', 'cam.lan', '--allow-host', 'cam.example.org'],
+  ]);
+  assert.ok(command.kind === 'serve');
+  assert.equal(command.args.maxViewersPerAddress, 3);
+  assert.deepEqual(command.args.trustedProxies, ['10.0.0.2', 'fd00::/8']);
+  assert.deepEqual(command.args.allowedHosts, ['cam.lan', 'cam.example.org']);
+  assert.throws(
+    () => parseCli(['serve', '--frames', 'dir', '--trusted-proxy', 'proxy.lan']),
+    (error: Error) => error.name === 'UsageError' && error.message.includes('proxy.lan'),
+  );
+  assert.throws(
+    () => parseCli(['serve', '--frames', 'dir', '--allow-host', 'a b']),
+    (error: Error) => error.name === 'UsageError' && error.message.includes('"a b"'),
+  );
 });
 
 test('parseCli takes a dash-first key written with "="', () => {

@@ -58,7 +58,14 @@ test('the hub builds each part once and hands the same Buffer to every subscribe
   const seen: Frame[][] = [[], [], []];
   for (const list of seen) hub.subscribe({ offer: (frame) => list.push(frame) });
   const frame = frames[1]!;
-  assert.equal(hub.publish(frame.jpeg, 1_700_000_000_000, frame.width, frame.height), true);
+  assert.equal(
+    hub.publish(frame.jpeg, {
+      captureTimeMs: 1_700_000_000_000,
+      width: frame.width,
+      height: frame.height,
+    }),
+    true,
+  );
   const [a, b, c] = seen.map((list) => list[0]);
   assert.ok(a && b && c);
   assert.equal(a.part, b.part, 'same Buffer object, not a copy');

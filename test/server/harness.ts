@@ -92,6 +92,15 @@ export function startPublisher(
   return startFrameLoop(frames, fps, (jpeg, meta) => server.publish(jpeg, meta));
 }
 
+/** A stream request answered with something other than 200. */
+export class StreamRefused extends Error {
+  readonly status: number;
+  constructor(status: number) {
+    super(`stream answered ${status}`);
+    this.status = status;
+  }
+}
+
 export interface StreamReader {
   readonly response: http.IncomingMessage;
   readonly parts: MjpegPart[];
@@ -101,16 +110,20 @@ export interface StreamReader {
   readonly closed: Promise<void>;
 }
 
-/** Opens a stream with plain http.get and parses it strictly as it arrives. */
+/**
+ * Opens a stream with plain http.get and parses it strictly as it arrives. `localAddress` binds the client
+ * socket (any 127.0.0.x is loopback on Linux), so tests can play many clients.
+ */
 export function openStream(
   url: string,
   headers: http.OutgoingHttpHeaders = {},
+  options: { localAddress?: string } = {},
 ): Promise<StreamReader> {
   return new Promise((resolve, reject) => {
-    const request = http.get(url, { headers, agent: false }, (response) => {
+    const request = http.get(url, { headers, agent: false, ...options }, (response) => {
       if (response.statusCode !== 200) {
         response.resume();
-        reject(new Error(`stream answered ${response.statusCode}`));
+        reject(new StreamRefused(response.statusCode ?? 0));
         return;
       }
       const parser = new MjpegParser(boundaryOf(response.headers['content-type']));
@@ -191,10 +204,14 @@ export function parseRawResponse(bytes: Buffer): RawResponse {
 export function rawExchange(
   port: number,
   request: string | Buffer,
-  options: { timeoutMs?: number; untilBytes?: number } = {},
+  options: { timeoutMs?: number; untilBytes?: number; localAddress?: string } = {},
 ): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1');
+    const socket = net.connect({
+      port,
+      host: '127.0.0.1',
+      ...(options.localAddress !== undefined && { localAddress: options.localAddress }),
+    });
     const chunks: Buffer[] = [];
     let length = 0;
     const finish = (): void => {

@@ -1,8 +1,8 @@
 // Pure request parsing: route table and aliases, ?fps=, ?client=, client addresses.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { normalizeAddress as clientAddress } from '../../server/core/client-address.ts';
 import {
-  clientAddress,
   isPublicRoute,
   parseClientId,
   parseFpsCap,

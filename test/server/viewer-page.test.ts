@@ -80,6 +80,14 @@ describe('viewer page in Chromium', { skip: !hasChromium() && 'no Chromium' }, (
       'one stream per page; status polls are not streams',
     );
     assert.match(server.status().viewers[0]?.clientId ?? '', /^[0-9a-f]{16}$/);
+    // The acknowledged channel, not the multipart <img>, and the page says how far behind live it is.
+    assert.equal(server.status().viewers[0]?.protocol, 'websocket');
+    assert.equal(await page.evaluate(() => document.body.dataset.mode), 'channel');
+    await eventually(
+      async () => /^\d+(\.\d)? s behind$/.test((await page.textContent('#behind')) ?? ''),
+      5000,
+      'behind-live readout',
+    );
 
     // After a size change the app ends every stream; the page must come back by itself, promptly.
     const before = server.status().viewers[0]?.id;
@@ -114,6 +122,26 @@ describe('viewer page in Chromium', { skip: !hasChromium() && 'no Chromium' }, (
     await page.goto('about:blank');
     await eventually(() => server.status().viewerCount === 0, 5000, 'stream closed after leaving');
     await page.close();
+  });
+
+  test('without WebSocket the page falls back to the multipart stream by itself', async () => {
+    const context = await browser.newContext();
+    await context.addInitScript(() => {
+      Reflect.deleteProperty(window, 'WebSocket');
+    });
+    const page = await context.newPage();
+    try {
+      await page.goto(withKey(server, '/'));
+      await eventually(async () => (await naturalWidth(page)) > 0, 10_000, 'image shown');
+      assert.equal(await page.evaluate(() => document.body.dataset.mode), 'stream');
+      assert.equal(await page.textContent('#behind'), 'Compatibility mode');
+      assert.equal(server.status().viewers[0]?.protocol, 'mjpeg');
+      const first = await imageSignature(page);
+      await eventually(async () => (await imageSignature(page)) !== first, 5000, 'image changes');
+    } finally {
+      await context.close();
+    }
+    await eventually(() => server.status().viewerCount === 0, 5000, 'stream closed');
   });
 
   test('the buttons: save snapshot downloads a JPEG, fullscreen fills the screen', async () => {

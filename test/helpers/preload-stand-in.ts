@@ -1,4 +1,6 @@
 // Builds the init script that runs the real preload bundle in a Chromium page with a `require('electron')` stand-in.
+import type { Page } from 'playwright-core';
+import type { EventMap } from '../../electron/ipc.ts';
 
 /** Names of the Playwright bindings that carry ipcRenderer traffic to the test process. */
 export const bindingNames = {
@@ -7,6 +9,51 @@ export const bindingNames = {
 } as const;
 
 const arrayBufferTag = '__lancamHarnessArrayBuffer';
+
+export interface StandInOptions {
+  /**
+   * Same-origin WebSocket path (see static-server.ts) that carries every `send` instead of a Playwright
+   * binding: one ordered, cheap channel, so a 30 fps frame stream costs about what Electron's IPC does.
+   * Sends then carry no page identity, so use it only with one page per server.
+   */
+  readonly sendSocketPath?: string;
+}
+
+/** A `send` that arrived over the socket: what the page called ipcRenderer.send with. */
+export interface SocketSend {
+  readonly channel: string;
+  readonly args: unknown[];
+  /** Page clock (epoch ms) when the preload called send. */
+  readonly sentAtMs: number;
+}
+
+/** Decodes one socket message; the tagged argument becomes the payload bytes (a Uint8Array, as a view). */
+export function fromSocket(header: Record<string, unknown>, payload: Buffer): SocketSend {
+  const args = Array.isArray(header.args) ? (header.args as unknown[]) : [];
+  return {
+    channel: String(header.channel),
+    args: args.map((arg) =>
+      typeof arg === 'object' && arg !== null && arrayBufferTag in arg ? payload : arg,
+    ),
+    sentAtMs: Number(header.sentAtMs),
+  };
+}
+
+/** main → renderer push, typed by the contract's EventMap (webContents.send in the real app). */
+export async function emitToPage<C extends keyof EventMap>(
+  page: Page,
+  channel: C,
+  ...args: EventMap[C]
+): Promise<void> {
+  await page.evaluate(
+    ([name, values]) => {
+      (
+        window as unknown as { __lancamHarnessEmit: (c: string, a: unknown[]) => void }
+      ).__lancamHarnessEmit(name, values);
+    },
+    [channel, args] as const,
+  );
+}
 
 /**
  * Undoes the stand-in's tagging, so main receives an ArrayBuffer exactly as Electron's structured clone
@@ -29,8 +76,34 @@ export function fromWire(args: readonly unknown[]): unknown[] {
  * `__lancamHarnessChannels` lists every channel the preload touched. Plain JS in a string on purpose: a
  * TS function's toString() carries the test loader's helpers (esbuild's __name), which the page lacks.
  */
-const standIn = String.raw`
+const standIn = (options: StandInOptions): string => String.raw`
   const channels = [];
+  const socketPath = ${JSON.stringify(options.sendSocketPath ?? null)};
+  let socket = null;
+  const backlog = [];
+  if (socketPath !== null) {
+    socket = new WebSocket(location.origin.replace(/^http/, 'ws') + socketPath);
+    socket.binaryType = 'arraybuffer';
+    socket.addEventListener('open', () => {
+      for (const message of backlog.splice(0)) socket.send(message);
+    });
+  }
+  const sendRaw = (message) => {
+    if (socket.readyState === WebSocket.OPEN) socket.send(message);
+    else backlog.push(message);
+  };
+  // Header (JSON) first, then the one ArrayBuffer argument as a binary message, sent as is (no copy).
+  const sendOverSocket = (channel, args) => {
+    const payload = args.find((arg) => arg instanceof ArrayBuffer);
+    const header = {
+      channel,
+      args: args.map((arg) => (arg instanceof ArrayBuffer ? { ${arrayBufferTag}: true } : arg)),
+      sentAtMs: performance.timeOrigin + performance.now(),
+    };
+    if (payload) header.payloadBytes = payload.byteLength;
+    sendRaw(JSON.stringify(header));
+    if (payload) sendRaw(payload);
+  };
   const listeners = new Map();
   window.__lancamHarnessChannels = channels;
   const touch = (channel) => {
@@ -42,6 +115,7 @@ const standIn = String.raw`
   const ipcRenderer = {
     send(channel, ...args) {
       touch(channel);
+      if (socket !== null) return sendOverSocket(channel, args);
       void window.${bindingNames.send}(channel, wire(args));
     },
     invoke(channel, ...args) {
@@ -75,10 +149,10 @@ const standIn = String.raw`
 `;
 
 /** The init script: the stand-in, then the preload bundle evaluated as CommonJS with that `require`. */
-export function preloadInitScript(preloadSource: string): string {
+export function preloadInitScript(preloadSource: string, options: StandInOptions = {}): string {
   return [
     '(() => {',
-    standIn,
+    standIn(options),
     '  const module = { exports: {} };',
     '  (function (require, module, exports) {',
     preloadSource,

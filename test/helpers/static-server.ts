@@ -51,7 +51,7 @@ async function handle(
 ): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://x');
   const relative = path.normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
-  const file = path.join(root, relative || 'broadcaster.html');
+  const file = path.join(root, relative || 'control-window.html');
   if (!file.startsWith(root)) {
     response.writeHead(403).end();
     return;
@@ -64,6 +64,9 @@ async function handle(
     });
     response.end(body);
   } catch {
-    response.writeHead(404).end();
+    // A page, not an empty body: Chromium refuses to load an empty error response, and tests open one.
+    response
+      .writeHead(404, { 'content-type': types['.html'] })
+      .end('<!doctype html><title>Not found</title>');
   }
 }

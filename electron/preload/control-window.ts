@@ -1,0 +1,31 @@
+// Preload of the control window: exposes exactly `window.lancam`, named functions over the channels of ipc.ts.
+// Bundled to one CommonJS file because a sandboxed preload can require() nothing but electron
+// (electron/electron docs/tutorial/sandbox.md, "Preload scripts").
+import { contextBridge, ipcRenderer } from 'electron';
+import { Channels, type LanCamApi } from '../ipc.ts';
+import { typedIpc } from './typed-ipc.ts';
+
+const ipc = typedIpc(ipcRenderer);
+
+const api = {
+  sendFrame(jpeg, meta) {
+    ipc.send(Channels.frame, jpeg, meta);
+  },
+  reportCameraState(state) {
+    ipc.send(Channels.cameraState, state);
+  },
+  start: () => ipc.invoke(Channels.start),
+  stop: () => ipc.invoke(Channels.stop),
+  getStatus: () => ipc.invoke(Channels.getStatus),
+  onStatus: (listener) => ipc.on(Channels.status, listener),
+  getSettings: () => ipc.invoke(Channels.getSettings),
+  updateSettings: (patch) => ipc.invoke(Channels.updateSettings, patch),
+  regenerateKey: () => ipc.invoke(Channels.regenerateKey),
+  openPreview: () => ipc.invoke(Channels.openPreview),
+  openExternal: (url) => ipc.invoke(Channels.openExternal, url),
+  copyText: (text) => ipc.invoke(Channels.copyText, text),
+  listScreenSources: () => ipc.invoke(Channels.listScreenSources),
+  chooseScreenSource: (id) => ipc.invoke(Channels.chooseScreenSource, id),
+} satisfies LanCamApi;
+
+contextBridge.exposeInMainWorld('lancam', api);

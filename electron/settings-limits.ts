@@ -1,0 +1,45 @@
+// Every range, choice list and default of the user's settings, written once for main and the control window.
+// Zero imports on purpose: the renderer may import values from this file only (eslint.config.js), and main
+// bundles it. settings-store.ts assigns `settingDefaults` to Settings, so a field missing here fails typecheck.
+
+/** Frame rates the user can pick, in frames per second. */
+export const fpsRange = { min: 5, max: 60 } as const;
+
+/** JPEG quality (0–1) the user can pick: below 0.5 blocks show, above 0.95 frames grow with no visible gain. */
+export const jpegQualityRange = { min: 0.5, max: 0.95 } as const;
+
+/**
+ * Fixed ports the user can pick. Ports below 1024 are privileged: on Linux (without CAP_NET_BIND_SERVICE)
+ * and on macOS before Mojave an unprivileged desktop app cannot bind them, so neither side offers them.
+ */
+export const portRange = { min: 1024, max: 65_535 } as const;
+
+/**
+ * The port tried first when the port is automatic; the server falls back to the next free one. The server
+ * keeps its own copy for `lancam serve` (server/core/listen.ts cannot import the app); a test keeps them equal.
+ */
+export const defaultPort = 8080;
+
+/** Longest overlay name: it has to fit one line on a 480p frame. */
+export const overlayTextMaxLength = 60;
+
+export const resolutionPresets = ['480p', '720p', '1080p', 'max'] as const;
+export const rotations = [0, 90, 180, 270] as const;
+
+/** Defaults of every setting except the access key, which is random per install. */
+export const settingDefaults = {
+  cameraId: null,
+  resolution: '720p',
+  fps: 30,
+  jpegQuality: 0.8,
+  mirror: false,
+  rotation: 0,
+  overlay: false,
+  overlayText: '',
+  port: null,
+  openMode: false,
+  startOnLaunch: false,
+  launchAtLogin: false,
+  /** Camera controls changed per camera: none until the user moves one. */
+  cameraControls: {},
+} as const;

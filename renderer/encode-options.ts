@@ -1,0 +1,25 @@
+// What the capture worker and getUserMedia are asked for, from the saved settings and the viewer count (pure).
+import type { Settings } from '../electron/ipc.ts';
+import { settingDefaults } from '../electron/settings-limits.ts';
+import type { CameraRequest } from './camera-constraints.ts';
+import { clampFps, clampQuality } from './setting-inputs.ts';
+import type { EncodeOptions } from './shared/worker-protocol.ts';
+
+/** Before main has answered, the defaults; nobody watching puts the worker in its 1 fps idle mode. */
+export function encodeOptionsFor(settings: Settings | null, viewerCount: number): EncodeOptions {
+  const s = settings ?? settingDefaults;
+  return {
+    fps: clampFps(s.fps),
+    jpegQuality: clampQuality(s.jpegQuality),
+    mirror: s.mirror,
+    rotation: s.rotation,
+    overlay: s.overlay,
+    overlayText: s.overlayText,
+    isIdle: viewerCount === 0,
+  };
+}
+
+export function cameraRequestFor(settings: Settings | null): CameraRequest {
+  const s = settings ?? settingDefaults;
+  return { cameraId: s.cameraId, resolution: s.resolution, fps: clampFps(s.fps) };
+}

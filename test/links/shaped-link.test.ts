@@ -1,0 +1,86 @@
+// Fresh frames on real slow links, not loopback: LanCam's viewer page in Chromium in one network namespace, the
+// server in another, the link between them shaped to 4 and 1 Mbit/s, 20 healthy viewers next to the server.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { hasChromium } from '../helpers/chromium.ts';
+import { ensureIndexedFrames, type IndexedFrameSet } from '../helpers/indexed-frames.ts';
+import { createShapedLink, namespacesUnavailable, type ShapedLink } from '../helpers/netns.ts';
+import {
+  measurePageOverLink,
+  percentile,
+  type LinkResult,
+  type LinkRun,
+} from './page-over-link.ts';
+
+const unavailable = namespacesUnavailable() ?? (hasChromium() ? null : 'no Chromium');
+if (unavailable) console.log(`# SKIP shaped-link tests: ${unavailable}`);
+
+function describeResult(label: string, result: LinkResult): string {
+  const s = (ms: number): string => (ms / 1000).toFixed(2);
+  const slowest = Math.min(...result.unshapedFps);
+  return (
+    `${label}: age p50 ${s(percentile(result.agesMs, 0.5))} s, p95 ${s(percentile(result.agesMs, 0.95))} s, ` +
+    `${result.shownPerSecond.toFixed(1)} new frames/s; source ${result.sourceFps.toFixed(1)} fps, ` +
+    `slowest unshaped viewer ${slowest.toFixed(1)} fps`
+  );
+}
+
+describe('viewer page over a shaped link', { skip: unavailable ?? false }, () => {
+  let link: ShapedLink;
+  let frames: IndexedFrameSet;
+  before(() => {
+    frames = ensureIndexedFrames();
+    link = createShapedLink();
+  });
+  after(() => {
+    link.close();
+  });
+
+  const base = { seconds: 10, unshapedViewers: 20 } as const;
+
+  function assertHealthyViewersKeptUp(result: LinkResult): void {
+    assert.equal(result.unshapedErrors, 0);
+    assert.equal(result.unshapedFps.length, base.unshapedViewers - 1);
+    for (const fps of result.unshapedFps) {
+      assert.ok(fps >= 0.95 * result.sourceFps, `an unshaped viewer got ${fps.toFixed(1)} fps`);
+    }
+  }
+
+  test('4 Mbit/s: the picture is under a second old, several new frames a second', async () => {
+    const run: LinkRun = { ...base, rateKbit: 4000, viewer: 'channel' };
+    const result = await measurePageOverLink(link, frames, run);
+    console.log(
+      `# ${describeResult(`4 Mbit/s, ${(frames.meanBytes / 1000).toFixed(0)} KB frames, channel`, result)}`,
+    );
+    assert.ok(result.agesMs.length >= 50, 'the page was sampled throughout');
+    assert.ok(percentile(result.agesMs, 0.5) <= 1000, 'p50 age ≤ 1.0 s');
+    assert.ok(percentile(result.agesMs, 0.95) <= 2000, 'p95 age ≤ 2.0 s');
+    assert.ok(result.shownPerSecond >= 2, '≥ 2 new frames per second');
+    assertHealthyViewersKeptUp(result);
+  });
+
+  test('1 Mbit/s: p50 ≤ 1.5 s, p95 ≤ 2.0 s', async () => {
+    const result = await measurePageOverLink(link, frames, {
+      ...base,
+      rateKbit: 1000,
+      viewer: 'channel',
+    });
+    console.log(`# ${describeResult('1 Mbit/s, channel', result)}`);
+    assert.ok(result.agesMs.length >= 50);
+    assert.ok(percentile(result.agesMs, 0.5) <= 1500, 'p50 age ≤ 1.5 s');
+    assert.ok(percentile(result.agesMs, 0.95) <= 2000, 'p95 age ≤ 2.0 s');
+    assertHealthyViewersKeptUp(result);
+  });
+
+  test('for comparison: the multipart <img> fallback on the same 4 Mbit/s link', async () => {
+    const result = await measurePageOverLink(link, frames, {
+      ...base,
+      rateKbit: 4000,
+      viewer: 'multipart',
+    });
+    console.log(`# ${describeResult('4 Mbit/s, multipart <img> fallback', result)}`);
+    // Printed, not bounded: without acknowledgements the kernel's send buffer holds seconds of video.
+    assert.ok(result.agesMs.length >= 50, 'the fallback shows a picture too');
+    assertHealthyViewersKeptUp(result);
+  });
+});

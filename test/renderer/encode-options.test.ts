@@ -1,0 +1,50 @@
+// renderer/encode-options.ts: what the worker and getUserMedia are asked for.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Settings } from '../../electron/ipc.ts';
+import { settingDefaults } from '../../electron/settings-limits.ts';
+import { cameraRequestFor, encodeOptionsFor } from '../../renderer/encode-options.ts';
+
+const settings: Settings = {
+  ...settingDefaults,
+  accessKey: 'k'.repeat(22),
+  cameraId: 'usb-1',
+  resolution: '1080p',
+  fps: 24,
+  jpegQuality: 0.7,
+  mirror: true,
+  rotation: 270,
+  overlay: true,
+  overlayText: 'Door',
+};
+
+describe('encodeOptionsFor', () => {
+  it('carries the picture settings and idles with no viewers', () => {
+    const { fps, jpegQuality, mirror, rotation, overlay, overlayText } = settings;
+    const picture = { fps, jpegQuality, mirror, rotation, overlay, overlayText };
+    assert.deepEqual(encodeOptionsFor(settings, 0), { ...picture, isIdle: true });
+    assert.deepEqual(encodeOptionsFor(settings, 3), { ...picture, isIdle: false });
+  });
+
+  it('uses the defaults before main has answered, and clamps out-of-range values', () => {
+    const early = encodeOptionsFor(null, 1);
+    assert.equal(early.fps, 30);
+    assert.equal(early.jpegQuality, 0.8);
+    assert.equal(early.rotation, 0);
+    assert.equal(early.mirror || early.overlay || early.isIdle, false);
+    const wild = encodeOptionsFor({ ...settings, fps: 500, jpegQuality: 0.1 }, 1);
+    assert.equal(wild.fps, 60);
+    assert.equal(wild.jpegQuality, 0.5);
+  });
+});
+
+describe('cameraRequestFor', () => {
+  it('asks for the chosen camera, preset and frame rate', () => {
+    assert.deepEqual(cameraRequestFor(settings), {
+      cameraId: 'usb-1',
+      resolution: '1080p',
+      fps: 24,
+    });
+    assert.deepEqual(cameraRequestFor(null), { cameraId: null, resolution: '720p', fps: 30 });
+  });
+});

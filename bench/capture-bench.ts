@@ -1,26 +1,40 @@
 // `npm run bench:capture`: the renderer's capture pipeline in real Chromium (fake camera fed a noisy test clip)
-// at 480p/720p/1080p × 30 fps × quality 0.8 into a real server — fps, encode time, bytes, main-thread and
-// Chromium CPU, idle rate and capture→viewer latency. A table for people, then one JSON line for scripts.
+// at 720p/1080p × 30 fps × quality 0.8 into a real server, with 1 encode worker and with N, plus a bare page
+// (camera → one worker → JPEG, nothing else) at 720p as the yardstick — fps, encode time, bytes, main-thread
+// and Chromium CPU, idle rate and capture→viewer latency. A table for people, then one JSON line for scripts.
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import type { Browser, CDPSession, Page, Worker } from 'playwright-core';
 import type { ResolutionPreset } from '../electron/ipc.ts';
+import { encodeWorkerCount } from '../renderer/worker/encode-order.ts';
 import { launchChromium } from '../test/helpers/chromium.ts';
 import { fakeCameraFile } from '../test/helpers/fake-camera.ts';
 import { MjpegViewer } from '../test/browser/support/mjpeg-viewer.ts';
 import { TestBridge } from '../test/browser/support/test-bridge.ts';
 import { sleep, waitFor } from '../test/helpers/wait.ts';
+import { openBarePage } from './bare-capture-page.ts';
 
 const MEASURE_MS = 10_000;
 const WARMUP_MS = 2_000;
 const IDLE_MS = 6_000;
 const CLOCK_TICKS_PER_SECOND = 100; // Linux USER_HZ
 
-interface Run {
-  readonly name: '480p' | '720p' | '1080p';
+/** What LanCam would pick here; the bench runs at least 2 so the scaling shows even on a 2-core machine. */
+const autoWorkers = encodeWorkerCount(cpus().length);
+const pooledWorkers = Math.max(2, autoWorkers);
+
+interface Resolution {
+  readonly name: '720p' | '1080p';
   readonly preset: ResolutionPreset;
   readonly width: number;
   readonly height: number;
+}
+
+interface Run {
+  readonly name: string;
+  readonly resolution: Resolution;
+  /** null: the bare page instead of LanCam. */
+  readonly encodeWorkers: number | null;
   readonly measureIdleAndLatency: boolean;
 }
 
@@ -38,10 +52,24 @@ interface Result {
   readonly latencyP95Ms: number | null;
 }
 
+const hd: Resolution = { name: '720p', preset: '720p', width: 1280, height: 720 };
+const fullHd: Resolution = { name: '1080p', preset: '1080p', width: 1920, height: 1080 };
 const runs: Run[] = [
-  { name: '480p', preset: '480p', width: 640, height: 480, measureIdleAndLatency: false },
-  { name: '720p', preset: '720p', width: 1280, height: 720, measureIdleAndLatency: true },
-  { name: '1080p', preset: '1080p', width: 1920, height: 1080, measureIdleAndLatency: false },
+  { name: '720p bare', resolution: hd, encodeWorkers: null, measureIdleAndLatency: false },
+  { name: '720p ×1', resolution: hd, encodeWorkers: 1, measureIdleAndLatency: false },
+  {
+    name: `720p ×${pooledWorkers}`,
+    resolution: hd,
+    encodeWorkers: pooledWorkers,
+    measureIdleAndLatency: true,
+  },
+  { name: '1080p ×1', resolution: fullHd, encodeWorkers: 1, measureIdleAndLatency: false },
+  {
+    name: `1080p ×${pooledWorkers}`,
+    resolution: fullHd,
+    encodeWorkers: pooledWorkers,
+    measureIdleAndLatency: false,
+  },
 ];
 
 function percentile(values: readonly number[], p: number): number {
@@ -87,8 +115,54 @@ async function taskSeconds(cdp: CDPSession): Promise<number> {
   return metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0;
 }
 
-/** Collects the worker's per-frame User Timing measure (draw + encode + copy-out). */
-async function observeEncodes(worker: Worker): Promise<void> {
+/** Rate, encode time and size of the frames of one measuring window. */
+function frameFigures(
+  frames: readonly { readonly bytes: number }[],
+  encodesMs: readonly number[],
+  wallS: number,
+): Pick<Result, 'fps' | 'encodeP50Ms' | 'encodeP95Ms' | 'kbPerFrame'> {
+  return {
+    fps: frames.length / wallS,
+    encodeP50Ms: percentile(encodesMs, 0.5),
+    encodeP95Ms: percentile(encodesMs, 0.95),
+    kbPerFrame: frames.reduce((sum, f) => sum + f.bytes, 0) / Math.max(1, frames.length) / 1024,
+  };
+}
+
+interface MeasureWindow {
+  readonly from: number;
+  readonly to: number;
+  readonly wallS: number;
+  readonly cpu: Pick<Result, 'mainThreadBusyPct' | 'chromiumCpuPct'>;
+}
+
+/** Sleeps through the measuring window and reports its bounds and the CPU spent in it. */
+async function measureWindow(cdp: CDPSession): Promise<MeasureWindow> {
+  const cpuBefore = descendantCpuTicks();
+  const taskBefore = await taskSeconds(cdp);
+  const from = Date.now();
+  await sleep(MEASURE_MS);
+  const to = Date.now();
+  const taskAfter = await taskSeconds(cdp);
+  const cpuAfter = descendantCpuTicks();
+  const wallS = (to - from) / 1000;
+  return {
+    from,
+    to,
+    wallS,
+    cpu: {
+      mainThreadBusyPct: ((taskAfter - taskBefore) / wallS) * 100,
+      chromiumCpuPct: ((cpuAfter - cpuBefore) / CLOCK_TICKS_PER_SECOND / wallS) * 100,
+    },
+  };
+}
+
+/** Collects each encode worker's per-frame User Timing measure (draw + encode + copy-out). */
+async function observeEncodes(workers: readonly Worker[]): Promise<void> {
+  for (const worker of workers) await observeOne(worker);
+}
+
+async function observeOne(worker: Worker): Promise<void> {
   await worker.evaluate(() => {
     const scope = globalThis as unknown as { __encodeMs?: number[] };
     scope.__encodeMs = [];
@@ -98,28 +172,40 @@ async function observeEncodes(worker: Worker): Promise<void> {
   });
 }
 
-async function takeEncodes(worker: Worker): Promise<number[]> {
-  return worker.evaluate(() => {
-    const scope = globalThis as unknown as { __encodeMs?: number[] };
-    return (scope.__encodeMs ?? []).splice(0);
+async function takeEncodes(workers: readonly Worker[]): Promise<number[]> {
+  const all: number[] = [];
+  for (const worker of workers) {
+    all.push(
+      ...(await worker.evaluate(() => {
+        const scope = globalThis as unknown as { __encodeMs?: number[] };
+        return (scope.__encodeMs ?? []).splice(0);
+      })),
+    );
+  }
+  return all;
+}
+
+async function encodeWorkers(page: Page, count: number): Promise<Worker[]> {
+  return waitFor(`${count} encode workers`, () => {
+    const found = page.workers().filter((w) => w.url().includes('encode-worker'));
+    return found.length === count ? found : null;
   });
 }
 
-async function captureWorker(page: Page): Promise<Worker> {
-  return waitFor('capture worker', () =>
-    page.workers().find((w) => w.url().includes('capture-worker')),
-  );
-}
-
-async function benchOne(browser: Browser, run: Run): Promise<Result> {
+async function benchOne(browser: Browser, run: Run, workerCount: number): Promise<Result> {
   const bridge = new TestBridge({
-    settings: { resolution: run.preset, fps: 30, jpegQuality: 0.8 },
+    settings: { resolution: run.resolution.preset, fps: 30, jpegQuality: 0.8 },
   });
   const viewers: MjpegViewer[] = [];
   try {
     const page = await bridge.open(browser);
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
+    // LanCam sizes its pool from navigator.hardwareConcurrency (one core left free): pretend to have one
+    // more core than the workers wanted, so the production code path picks the count itself.
+    await cdp.send('Emulation.setHardwareConcurrencyOverride', {
+      hardwareConcurrency: workerCount + 1,
+    });
     await page.getByRole('button', { name: 'Start broadcast' }).click();
     await waitFor(
       'live',
@@ -128,8 +214,8 @@ async function benchOne(browser: Browser, run: Run): Promise<Result> {
     // The first frame carries the format report, which makes the server drop viewers so they reconnect at
     // the new size; this viewer does not reconnect, so it must come after.
     await waitFor('first frame', () => bridge.frames.length > 0);
-    const worker = await captureWorker(page);
-    await observeEncodes(worker);
+    const workers = await encodeWorkers(page, workerCount);
+    await observeEncodes(workers);
 
     let idleEncodesPerSec: number | null = null;
     if (run.measureIdleAndLatency) {
@@ -148,16 +234,9 @@ async function benchOne(browser: Browser, run: Run): Promise<Result> {
     await viewer.connect();
     await sleep(WARMUP_MS);
 
-    await takeEncodes(worker);
-    const cpuBefore = descendantCpuTicks();
-    const taskBefore = await taskSeconds(cdp);
-    const from = Date.now();
-    await sleep(MEASURE_MS);
-    const to = Date.now();
-    const taskAfter = await taskSeconds(cdp);
-    const cpuAfter = descendantCpuTicks();
-    const encodes = await takeEncodes(worker);
-    const wallS = (to - from) / 1000;
+    await takeEncodes(workers);
+    const { from, to, wallS, cpu } = await measureWindow(cdp);
+    const encodes = await takeEncodes(workers);
 
     const frames = bridge.frames.filter((f) => f.receivedAtMs >= from && f.receivedAtMs < to);
     const seen = new Set<number>();
@@ -170,12 +249,8 @@ async function benchOne(browser: Browser, run: Run): Promise<Result> {
     }
     const last = frames.at(-1);
     return {
-      fps: frames.length / wallS,
-      encodeP50Ms: percentile(encodes, 0.5),
-      encodeP95Ms: percentile(encodes, 0.95),
-      kbPerFrame: frames.reduce((sum, f) => sum + f.bytes, 0) / Math.max(1, frames.length) / 1024,
-      mainThreadBusyPct: ((taskAfter - taskBefore) / wallS) * 100,
-      chromiumCpuPct: ((cpuAfter - cpuBefore) / CLOCK_TICKS_PER_SECOND / wallS) * 100,
+      ...frameFigures(frames, encodes, wallS),
+      ...cpu,
       width: last?.width ?? 0,
       height: last?.height ?? 0,
       idleEncodesPerSec,
@@ -188,16 +263,48 @@ async function benchOne(browser: Browser, run: Run): Promise<Result> {
   }
 }
 
+/** The bare page over the same window and the same CPU figures, so its row compares directly. */
+async function benchBare(browser: Browser, run: Run): Promise<Result> {
+  const bare = await openBarePage(browser, run.resolution, 0.8);
+  try {
+    const cdp = await bare.page.context().newCDPSession(bare.page);
+    await cdp.send('Performance.enable');
+    await waitFor('first bare frame', async () => (await bare.takeFrames()).length > 0);
+    await sleep(WARMUP_MS);
+    await bare.takeFrames();
+    const { from, to, wallS, cpu } = await measureWindow(cdp);
+    const frames = (await bare.takeFrames()).filter((f) => f.atMs >= from && f.atMs < to);
+    const encodes = frames.map((f) => f.encodeMs);
+    return {
+      ...frameFigures(frames, encodes, wallS),
+      ...cpu,
+      width: run.resolution.width,
+      height: run.resolution.height,
+      idleEncodesPerSec: null,
+      latencyP50Ms: null,
+      latencyP95Ms: null,
+    };
+  } finally {
+    await bare.close();
+  }
+}
+
 const round = (value: number, digits = 1): number => Number(value.toFixed(digits));
 const results = new Map<Run['name'], Result>();
 const loadBefore = loadavg()[0] ?? 0;
-for (const run of runs) {
-  const clip = await fakeCameraFile({ width: run.width, height: run.height });
+for (const resolution of [hd, fullHd]) {
+  const clip = await fakeCameraFile({ width: resolution.width, height: resolution.height });
   // One browser per resolution: the fake camera plays one file.
   const browser = await launchChromium({ fakeCamera: clip });
   try {
-    process.stderr.write(`bench:capture ${run.name} …\n`);
-    results.set(run.name, await benchOne(browser, run));
+    for (const run of runs.filter((r) => r.resolution === resolution)) {
+      process.stderr.write(`bench:capture ${run.name} …\n`);
+      const result =
+        run.encodeWorkers === null
+          ? await benchBare(browser, run)
+          : await benchOne(browser, run, run.encodeWorkers);
+      results.set(run.name, result);
+    }
   } finally {
     await browser.close();
   }
@@ -230,9 +337,15 @@ const line = (cells: readonly string[]): string =>
   cells
     .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
     .join('  ');
-const hd = results.get('720p');
+const pooled = results.get(`720p ×${pooledWorkers}`);
+const bare = results.get('720p bare');
 console.log(
-  'Capture pipeline: worker MediaStreamTrackProcessor → OffscreenCanvas → JPEG q0.8, 30 fps target, 10 s each',
+  'Capture pipeline: worker MediaStreamTrackProcessor → N encode workers (OffscreenCanvas → JPEG q0.8), ' +
+    '30 fps target, 10 s each; ×N = N encode workers, bare = camera → one worker → JPEG and nothing else',
+);
+console.log(
+  `LanCam picks ${autoWorkers} encode worker(s) on this ${cpus().length}-core machine; ` +
+    `the ×${pooledWorkers} rows force ${pooledWorkers} via navigator.hardwareConcurrency`,
 );
 console.log(
   `${cpus().length} cores, 1-min load average ${loadBefore.toFixed(1)} before / ${(loadavg()[0] ?? 0).toFixed(1)} after ` +
@@ -240,9 +353,18 @@ console.log(
 );
 console.log(line(header));
 for (const row of rows) console.log(line(row));
+const versusBare = (name: string): string => {
+  const fps = results.get(name)?.fps;
+  if (fps === undefined || !bare) return `${name}: ?`;
+  return `${name} ${(((fps - bare.fps) / bare.fps) * 100).toFixed(0)} %`;
+};
 console.log(
-  `idle (0 viewers, 720p): ${hd?.idleEncodesPerSec?.toFixed(2) ?? '?'} encodes/s · ` +
-    `capture → viewer receipt at 720p: p50 ${hd?.latencyP50Ms?.toFixed(1) ?? '?'} ms, p95 ${hd?.latencyP95Ms?.toFixed(1) ?? '?'} ms`,
+  `720p fps against the bare page (target: within −10 %): ${versusBare('720p ×1')} · ` +
+    versusBare(`720p ×${pooledWorkers}`),
+);
+console.log(
+  `idle (0 viewers, 720p ×${pooledWorkers}): ${pooled?.idleEncodesPerSec?.toFixed(2) ?? '?'} encodes/s · ` +
+    `capture → viewer receipt: p50 ${pooled?.latencyP50Ms?.toFixed(1) ?? '?'} ms, p95 ${pooled?.latencyP95Ms?.toFixed(1) ?? '?'} ms`,
 );
 console.log(
   'targets: 720p ≥ 29.5 fps, encode p95 ≤ 12 ms, main thread ≤ 5 %; 1080p ≥ 29 fps; idle ≤ 1/s; latency p50 ≤ 40 ms',
@@ -256,6 +378,7 @@ for (const [name, r] of results) {
     kbPerFrame: round(r.kbPerFrame),
   };
 }
-json.idleEncodesPerSec = round(hd?.idleEncodesPerSec ?? Number.NaN, 2);
-json.latencyP50Ms = round(hd?.latencyP50Ms ?? Number.NaN);
+json.idleEncodesPerSec = round(pooled?.idleEncodesPerSec ?? Number.NaN, 2);
+json.latencyP50Ms = round(pooled?.latencyP50Ms ?? Number.NaN);
+json.autoEncodeWorkers = autoWorkers;
 console.log(JSON.stringify(json));

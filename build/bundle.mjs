@@ -57,6 +57,7 @@ const targets = {
       entryPoints: {
         'control-window': 'renderer/control-window.ts',
         'capture-worker': 'renderer/worker/capture-worker.ts',
+        'encode-worker': 'renderer/worker/encode-worker.ts',
       },
       outdir: 'out/renderer',
       platform: 'browser',

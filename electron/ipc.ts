@@ -27,16 +27,44 @@ export const Channels = {
   openExternal: 'shell:open-external',
   /** renderer → main, invoke: put text on the clipboard. */
   copyText: 'clipboard:write-text',
+  /** renderer → main, invoke: the screens and windows that can be broadcast instead of a camera. */
+  listScreenSources: 'capture:list-screen-sources',
+  /** renderer → main, invoke: which screen or window the control window's next getDisplayMedia() gets. */
+  chooseScreenSource: 'capture:choose-screen-source',
 } as const;
 
 export type Channel = (typeof Channels)[keyof typeof Channels];
 
 export type Rotation = 0 | 90 | 180 | 270;
+
+/** Camera controls LanCam can set (MediaTrackConstraintSet names, in the order the panel shows them). */
+export const cameraControlNames = [
+  'zoom',
+  'pan',
+  'tilt',
+  'focusMode',
+  'focusDistance',
+  'exposureMode',
+  'exposureCompensation',
+  'exposureTime',
+  'whiteBalanceMode',
+  'colorTemperature',
+  'brightness',
+  'contrast',
+  'saturation',
+  'sharpness',
+  'torch',
+] as const;
+export type CameraControlName = (typeof cameraControlNames)[number];
+/** A range control's number, a mode's name, or torch on/off. */
+export type CameraControlValue = number | string | boolean;
+/** The values the user changed on one camera (others stay at the camera's own). */
+export type CameraControlValues = Readonly<Partial<Record<CameraControlName, CameraControlValue>>>;
 export type ResolutionPreset = '480p' | '720p' | '1080p' | 'max';
 
 /** Everything the user can set; persisted by main as JSON in the user-data folder. */
 export interface Settings {
-  /** `deviceId` from enumerateDevices; null = the system default camera. */
+  /** `deviceId` from enumerateDevices, or a ScreenSource id (screen:…/window:…); null = the system default camera. */
   readonly cameraId: string | null;
   readonly resolution: ResolutionPreset;
   /** Target frame rate, 5–60. */
@@ -59,6 +87,15 @@ export interface Settings {
   readonly startOnLaunch: boolean;
   /** Start the app when the user logs in. */
   readonly launchAtLogin: boolean;
+  /** Camera controls the user changed, per camera `deviceId`; absent in files written before they existed. */
+  readonly cameraControls?: Readonly<Record<string, CameraControlValues>>;
+}
+
+/** A screen or window to broadcast; `id` is Electron's desktopCapturer id ('screen:…' / 'window:…'). */
+export interface ScreenSource {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: 'screen' | 'window';
 }
 
 /** Metadata that travels with every frame. */
@@ -150,6 +187,8 @@ export interface InvokeMap {
   [Channels.openPreview]: [args: [], result: Result<null>];
   [Channels.openExternal]: [args: [url: string], result: Result<null>];
   [Channels.copyText]: [args: [text: string], result: Result<null>];
+  [Channels.listScreenSources]: [args: [], result: Result<ScreenSource[]>];
+  [Channels.chooseScreenSource]: [args: [id: string], result: Result<null>];
 }
 
 /** renderer → main `send` messages: channel → arguments. */
@@ -180,4 +219,8 @@ export interface LanCamApi {
   openPreview(): Promise<Result<null>>;
   openExternal(url: string): Promise<Result<null>>;
   copyText(text: string): Promise<Result<null>>;
+  /** Screens and windows for the source picker (listed next to the cameras). */
+  listScreenSources(): Promise<Result<ScreenSource[]>>;
+  /** Must precede getDisplayMedia(): main hands that source to the request (nothing else gets one). */
+  chooseScreenSource(id: string): Promise<Result<null>>;
 }

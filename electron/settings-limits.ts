@@ -40,4 +40,6 @@ export const settingDefaults = {
   openMode: false,
   startOnLaunch: false,
   launchAtLogin: false,
+  /** Camera controls changed per camera: none until the user moves one. */
+  cameraControls: {},
 } as const;

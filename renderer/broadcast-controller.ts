@@ -5,17 +5,22 @@ import { listCameras, watchCameras, type CameraDevice } from './camera-devices.t
 import type { Platform } from './camera-errors.ts';
 import { cameraFollow, needsCameraReopen, shouldResumeCamera } from './camera-rules.ts';
 import { CameraSession } from './camera-session.ts';
+import { capacitySample, CapacityWatch } from './capture-capacity.ts';
 import { cameraRequestFor, encodeOptionsFor } from './encode-options.ts';
 import { offStatus } from './initial-status.ts';
 import { broadcastProblem, problemView } from './problem-view.ts';
+import { SourceList } from './screen-sources.ts';
 import { SettingsSync } from './settings-sync.ts';
 import { startStatsTicker } from './stats-ticker.ts';
+import { CameraControlsPanel } from './ui/camera-controls-panel.ts';
+import { CapacityWarning } from './ui/capacity-warning.ts';
 import { NetworkForm } from './ui/network-form.ts';
 import { SettingsForm } from './ui/settings-form.ts';
 import { SharePanel } from './ui/share-panel.ts';
 import { StatsPanel } from './ui/stats-panel.ts';
 import type { EncodeOptions } from './shared/worker-protocol.ts';
 import { StatusView } from './ui/status-view.ts';
+import { encodeWorkerCount } from './worker/encode-order.ts';
 
 export class BroadcastController {
   readonly #api: LanCamApi;
@@ -26,6 +31,12 @@ export class BroadcastController {
   readonly #network: NetworkForm;
   readonly #settings: SettingsSync;
   readonly #camera: CameraSession;
+  readonly #sources: SourceList;
+  readonly #cameraControls = new CameraControlsPanel({
+    save: (cameraControls) => this.#changeSettings({ cameraControls }),
+  });
+  readonly #capacityWatch = new CapacityWatch();
+  readonly #capacity = new CapacityWarning();
   #status: BroadcastStatus = offStatus;
   #isRequestPending = false;
   #notice: string | null = null;
@@ -48,10 +59,14 @@ export class BroadcastController {
         this.#render();
       });
     });
+    this.#sources = new SourceList(api, (sources) => {
+      this.#form.setCameras(sources);
+    });
     this.#network = new NetworkForm({ change: (patch) => this.#changeSettings(patch) }, platform);
     this.#settings = new SettingsSync(api, (settings) => {
       this.#form.render(settings);
       this.#network.render(settings);
+      this.#cameraControls.setRemembered(settings.cameraControls ?? {});
     });
     this.#camera = new CameraSession(
       this.#statusView.preview,
@@ -65,9 +80,14 @@ export class BroadcastController {
           this.#notice = `Capture problem: ${message}`;
           this.#render();
         },
-        opened: () => {
+        opened: (track, deviceId) => {
           this.#refreshCameraList();
+          void this.#cameraControls.attach(track, deviceId);
         },
+        closed: () => {
+          this.#cameraControls.detach();
+        },
+        retryBusy: () => this.#retry(),
       },
       this.#encodeOptions(),
     );
@@ -84,8 +104,10 @@ export class BroadcastController {
       this.#onCameras(cameras);
     });
     this.#refreshCameraList();
+    void this.#sources.refreshScreens();
     startStatsTicker(() => {
       this.#renderStats();
+      this.#checkCapacity();
     });
     const status = await this.#api.getStatus();
     this.#onStatus(status);
@@ -151,7 +173,7 @@ export class BroadcastController {
   #refreshCameraList(): void {
     listCameras().then(
       (cameras) => {
-        this.#form.setCameras(cameras);
+        this.#sources.setCameras(cameras);
       },
       () => undefined,
     );
@@ -174,7 +196,7 @@ export class BroadcastController {
   }
 
   #onCameras(cameras: CameraDevice[]): void {
-    this.#form.setCameras(cameras);
+    this.#sources.setCameras(cameras);
     if (shouldResumeCamera(this.#camera.camera, cameras.length, this.#status.state)) {
       void this.#openCamera();
     }
@@ -221,6 +243,19 @@ export class BroadcastController {
     this.#share.render(this.#status);
     this.#network.renderStatus(this.#status);
     this.#renderStats();
+  }
+
+  /** Once a second: says when encoding cannot keep up with the chosen frame rate (capture-capacity.ts). */
+  #checkCapacity(): void {
+    const sample = capacitySample({
+      isCameraRunning: this.#camera.camera.kind === 'running',
+      frameSize: this.#camera.frameSize,
+      settings: this.#settings.current,
+      capture: this.#camera.stats(performance.now()),
+      encodeWorkers: encodeWorkerCount(navigator.hardwareConcurrency),
+      viewerCount: this.#status.viewerCount,
+    });
+    this.#capacity.render(this.#capacityWatch.check(sample));
   }
 
   #renderStats(): void {

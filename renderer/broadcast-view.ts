@@ -37,8 +37,13 @@ export function broadcastView(
   else if (camera.kind === 'opening' || (isRequestPending && status.state === 'off'))
     state = 'starting';
   else if (status.state === 'live' && camera.kind !== 'running') state = 'starting';
+  // Waiting for a busy camera counts as running, so the big button offers Stop (which ends the waiting).
+  const isWaitingForCamera = camera.kind === 'failed' && camera.problem.isRetriedAutomatically;
   const isRunning =
-    status.state !== 'off' || camera.kind === 'opening' || camera.kind === 'running';
+    status.state !== 'off' ||
+    camera.kind === 'opening' ||
+    camera.kind === 'running' ||
+    isWaitingForCamera === true;
   return {
     state,
     label: state === 'live' && status.viewerCount === 0 ? 'Live · no viewers' : labels[state],

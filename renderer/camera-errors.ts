@@ -9,6 +9,8 @@ export interface CameraProblem {
   readonly detail: string;
   /** Concrete steps, in order; may be empty. */
   readonly steps: readonly string[];
+  /** LanCam keeps trying by itself (the camera is busy, not refused): see camera-busy-retry.ts. */
+  readonly isRetriedAutomatically?: boolean;
 }
 
 /** Classifies `navigator.userAgentData.platform` / `navigator.platform` / a user agent string. */
@@ -39,6 +41,52 @@ const allowSteps: Readonly<Record<Platform, readonly string[]>> = {
   other: ['Allow camera access for LanCam in your system settings, then press Start again.'],
 };
 
+/** The last step of every busy message: nothing to press, LanCam polls the camera (camera-busy-retry.ts). */
+export const BUSY_RETRY_STEP =
+  'LanCam keeps trying and starts by itself as soon as the camera is free.';
+
+/**
+ * NotReadableError / TrackStartError: the OS or driver would not hand over the camera. On Windows a camera
+ * serves one app at a time (Media Foundation opens it exclusively), so the usual cause is another app.
+ * macOS shares cameras between apps, so there it is more often a stuck camera service; Linux V4L2 devices
+ * usually refuse a second opener.
+ */
+const busyHelp: Readonly<
+  Record<Platform, { readonly detail: string; readonly steps: readonly string[] }>
+> = {
+  windows: {
+    detail:
+      'On Windows a camera works for one app at a time, and another app has it open right now.',
+    steps: [
+      'Close the app using it: usually Zoom, Microsoft Teams, Skype, the Camera app, or a browser tab ' +
+        'in a video call (close the tab, not just the call).',
+      'Check the system tray for apps that keep running in the background (Teams, Zoom).',
+      BUSY_RETRY_STEP,
+    ],
+  },
+  macos: {
+    detail:
+      'macOS could not start the camera; another app may be holding it, or the camera service is stuck.',
+    steps: [
+      'Quit apps that may be using it (Zoom, Teams, FaceTime, Photo Booth, a browser tab in a call).',
+      'If no app is using it, unplug and replug the camera, or restart the Mac.',
+      BUSY_RETRY_STEP,
+    ],
+  },
+  linux: {
+    detail: 'Another program has the camera open, and Linux usually lets only one program read it.',
+    steps: [
+      'Close the other program: a video call, a browser tab, Cheese, OBS, or another LanCam.',
+      'To find it, run "fuser -v /dev/video*" in a terminal.',
+      BUSY_RETRY_STEP,
+    ],
+  },
+  other: {
+    detail: 'Another app (a video call, another camera app) is probably using it.',
+    steps: ['Close the other app or end its call.', BUSY_RETRY_STEP],
+  },
+};
+
 /** `error` is whatever getUserMedia rejected with; only its `name` and `message` are read. */
 export function describeCameraError(error: unknown, platform: Platform): CameraProblem {
   const name = nameOf(error);
@@ -58,8 +106,8 @@ export function describeCameraError(error: unknown, platform: Platform): CameraP
       return {
         code: 'NotReadableError',
         title: 'The camera is busy',
-        detail: 'Another app (a video call, another camera app) is probably using it.',
-        steps: ['Close the other app or end its call.', 'Press Start again.'],
+        ...busyHelp[platform],
+        isRetriedAutomatically: true,
       };
     case 'NotFoundError':
     case 'DevicesNotFoundError':
@@ -84,6 +132,50 @@ export function describeCameraError(error: unknown, platform: Platform): CameraP
         title: 'The camera could not start',
         detail: messageOf(error),
         steps: ['Press Start to try again; if it keeps failing, reconnect the camera.'],
+      };
+  }
+}
+
+const screenAllowSteps: Readonly<Record<Platform, readonly string[]>> = {
+  macos: [
+    'Open System Settings → Privacy & Security → Screen & System Audio Recording.',
+    'Turn LanCam on, then quit and reopen LanCam (macOS applies it only after a restart).',
+    'Press Start again.',
+  ],
+  windows: ['Press Start again; if it keeps failing, pick the screen or window again in the list.'],
+  linux: [
+    'On Wayland, the desktop asks which screen to share: allow it in that dialog.',
+    'Press Start again.',
+  ],
+  other: ['Allow screen recording for LanCam in your system settings, then press Start again.'],
+};
+
+/** Like describeCameraError, for a screen or window as the source (getDisplayMedia's failures). */
+export function describeScreenError(error: unknown, platform: Platform): CameraProblem {
+  const name = nameOf(error);
+  switch (name) {
+    case 'NotAllowedError':
+    case 'SecurityError':
+    case 'PermissionDeniedError':
+      return {
+        code: 'NotAllowedError',
+        title: 'Screen recording is blocked',
+        detail: 'LanCam may not record the screen, so there is nothing to broadcast.',
+        steps: screenAllowSteps[platform],
+      };
+    case 'NotFoundError':
+      return {
+        code: 'NotFoundError',
+        title: 'That screen or window is gone',
+        detail: 'The window was closed or the screen disconnected.',
+        steps: ['Pick another screen, window or camera in the Camera list.'],
+      };
+    default:
+      return {
+        code: name || 'Error',
+        title: 'Screen capture could not start',
+        detail: messageOf(error),
+        steps: ['Press Start to try again, or pick another source.'],
       };
   }
 }

@@ -1,19 +1,31 @@
-// The control window's camera: opens and stops the capture, tells main what the camera does, keeps its stats.
-import type { LanCamApi } from '../electron/ipc.ts';
+// The control window's camera: opens and stops the capture, tells main what the camera does, keeps its stats,
+// and keeps retrying a camera another app holds.
+import type { FrameMeta, LanCamApi } from '../electron/ipc.ts';
 import type { LocalCamera } from './broadcast-view.ts';
+import { BusyRetry } from './camera-busy-retry.ts';
 import type { CameraRequest } from './camera-constraints.ts';
-import { describeCameraError, type Platform } from './camera-errors.ts';
+import { describeCameraError, describeScreenError, type Platform } from './camera-errors.ts';
 import { CameraCapture, CaptureCancelledError } from './capture.ts';
 import { CaptureStats, type CaptureStatsSnapshot } from './capture-stats.ts';
+import { chooseScreenSource, isScreenSourceId } from './screen-sources.ts';
 import type { EncodeOptions } from './shared/worker-protocol.ts';
+
+type SessionApi = Pick<LanCamApi, 'sendFrame' | 'reportCameraState' | 'chooseScreenSource'>;
 
 export interface CameraSessionEvents {
   /** The camera's state or mode changed: re-render. */
   readonly changed: () => void;
   /** The capture worker hit a problem worth showing (the camera may still run). */
   readonly captureProblem: (message: string) => void;
-  /** The camera opened: device labels are readable now (they only appear after permission). */
-  readonly opened: () => void;
+  /**
+   * The camera opened: device labels are readable now (they only appear after permission), and its track
+   * takes camera controls (`deviceId` null for a camera without a stable id, or a screen).
+   */
+  readonly opened: (track: MediaStreamTrack | null, deviceId: string | null) => void;
+  /** The camera stopped or ended: its track is gone. */
+  readonly closed: () => void;
+  /** One automatic attempt while the camera is busy (camera-busy-retry.ts); the controller decides how. */
+  readonly retryBusy: () => Promise<void>;
 }
 
 export type OpenResult =
@@ -21,17 +33,19 @@ export type OpenResult =
   | { readonly ok: false; readonly isCancelled: boolean };
 
 export class CameraSession {
-  readonly #api: Pick<LanCamApi, 'sendFrame' | 'reportCameraState'>;
+  readonly #api: SessionApi;
   readonly #platform: Platform;
   readonly #events: CameraSessionEvents;
   readonly #stats = new CaptureStats();
   readonly #capture: CameraCapture;
+  readonly #busyRetry = new BusyRetry();
   #camera: LocalCamera = { kind: 'off' };
   #mode: string | null = null;
+  #frameSize: Pick<FrameMeta, 'width' | 'height'> | null = null;
 
   constructor(
     preview: HTMLVideoElement,
-    api: Pick<LanCamApi, 'sendFrame' | 'reportCameraState'>,
+    api: SessionApi,
     platform: Platform,
     events: CameraSessionEvents,
     options: EncodeOptions,
@@ -44,6 +58,7 @@ export class CameraSession {
       {
         frame: (jpeg, meta, encodeMs) => {
           this.#stats.record(performance.now(), encodeMs, jpeg.byteLength);
+          this.#frameSize = { width: meta.width, height: meta.height };
           this.#api.sendFrame(jpeg, meta);
         },
         ended: () => {
@@ -64,6 +79,11 @@ export class CameraSession {
   /** "1280×720 · 30 fps" while running, else null. */
   get mode(): string | null {
     return this.#camera.kind === 'running' ? this.#mode : null;
+  }
+
+  /** The size of the last encoded frame (after rotation); null before the first one. */
+  get frameSize(): Pick<FrameMeta, 'width' | 'height'> | null {
+    return this.#frameSize;
   }
 
   get isRunning(): boolean {
@@ -93,36 +113,60 @@ export class CameraSession {
     this.#events.changed();
     try {
       this.#capture.setOptions(options);
+      if (request.cameraId !== null && isScreenSourceId(request.cameraId)) {
+        await chooseScreenSource(this.#api, request.cameraId);
+      }
       const started = await this.#capture.start(request);
       this.#camera = { kind: 'running', label: started.label };
       this.#mode = `${started.width}×${started.height} · ${Math.round(started.fps)} fps`;
       this.#stats.reset();
       this.#api.reportCameraState({ kind: 'running', label: started.label });
-      this.#events.opened();
+      this.#busyRetry.cancel();
+      this.#events.opened(this.#capture.videoTrack, started.deviceId);
       return { ok: true, notice: started.notice };
     } catch (error) {
       // Superseded by stop() or a newer open(), which set the camera state themselves.
       if (error instanceof CaptureCancelledError) return { ok: false, isCancelled: true };
-      const problem = describeCameraError(error, this.#platform);
+      const problem = isScreenSourceId(request.cameraId)
+        ? describeScreenError(error, this.#platform)
+        : describeCameraError(error, this.#platform);
       this.#camera = { kind: 'failed', problem };
       this.#api.reportCameraState({ kind: 'error', code: problem.code, message: problem.title });
+      if (problem.isRetriedAutomatically === true) this.#retryWhileBusy();
       return { ok: false, isCancelled: false };
     } finally {
       this.#events.changed();
     }
   }
 
+  /** Stops the camera and any waiting for a busy one (the user pressed Stop, or main stopped). */
   stop(): void {
+    this.#busyRetry.cancel();
     this.#capture.stop();
     this.#camera = { kind: 'off' };
     this.#mode = null;
+    this.#frameSize = null;
     this.#stats.reset();
+    this.#events.closed();
+  }
+
+  /** Another app holds the camera: try again with backoff until it opens or stop() is called. */
+  #retryWhileBusy(): void {
+    this.#busyRetry.start(async () => {
+      await this.#events.retryBusy();
+      const camera = this.#camera;
+      return camera.kind === 'failed' && camera.problem.isRetriedAutomatically === true
+        ? 'busy'
+        : 'done';
+    });
   }
 
   #onEnded(): void {
     this.#camera = { kind: 'ended' };
     this.#mode = null;
+    this.#frameSize = null;
     this.#stats.reset();
+    this.#events.closed();
     this.#api.reportCameraState({ kind: 'ended' });
     this.#events.changed();
   }

@@ -7,6 +7,8 @@ import {
   type CameraRequest,
 } from './camera-constraints.ts';
 import type { EncodeOptions, FromWorker, ToWorker } from './shared/worker-protocol.ts';
+import { displayMediaOptions, isScreenSourceId } from './screen-sources.ts';
+import { encodeWorkerCount } from './worker/encode-order.ts';
 
 export interface CaptureSink {
   frame(jpeg: ArrayBuffer, meta: FrameMeta, encodeMs: number): void;
@@ -73,6 +75,11 @@ export class CameraCapture {
     return this.#stream !== null;
   }
 
+  /** The open camera's track, for camera controls (zoom, focus, …); null while stopped. */
+  get videoTrack(): MediaStreamTrack | null {
+    return this.#stream?.getVideoTracks()[0] ?? null;
+  }
+
   /** Opens the camera (walking the constraint ladder) and starts encoding; throws getUserMedia's error. */
   async start(request: CameraRequest): Promise<CaptureStarted> {
     this.stop();
@@ -99,7 +106,10 @@ export class CameraCapture {
     const width = settings.width ?? 0;
     const height = settings.height ?? 0;
     const fps = settings.frameRate ?? 0;
-    const shortfall = describeModeShortfall(request, { width, height, fps });
+    // A screen has its own size: being smaller than the preset is not a shortfall.
+    const shortfall = isScreenSourceId(request.cameraId)
+      ? null
+      : describeModeShortfall(request, { width, height, fps });
     const notices = [
       usedFallbackDevice ? 'The chosen camera is not available; using the default camera.' : null,
       shortfall,
@@ -154,11 +164,14 @@ export class CameraCapture {
         this.#sink.error(event.message || 'capture worker failed');
     };
     const Processor = trackProcessor();
+    const encodeWorkers = encodeWorkerCount(navigator.hardwareConcurrency);
     if (Processor) {
       const { readable } = new Processor({ track });
-      this.#post({ type: 'start-stream', readable, options: this.#options }, [readable]);
+      this.#post({ type: 'start-stream', readable, options: this.#options, encodeWorkers }, [
+        readable,
+      ]);
     } else {
-      this.#post({ type: 'start-bitmaps', options: this.#options });
+      this.#post({ type: 'start-bitmaps', options: this.#options, encodeWorkers });
     }
   }
 
@@ -199,11 +212,16 @@ export class CameraCapture {
 async function openCamera(
   request: CameraRequest,
 ): Promise<{ stream: MediaStream; usedFallbackDevice: boolean }> {
+  if (isScreenSourceId(request.cameraId)) {
+    // Main answers with the source chosen beforehand (screen-sources.ts); there is no ladder to walk.
+    const stream = await navigator.mediaDevices.getDisplayMedia(displayMediaOptions(request));
+    return { stream, usedFallbackDevice: false };
+  }
   const ladder = constraintLadder(request);
   let lastError: unknown = null;
   for (const [index, constraints] of ladder.entries()) {
     try {
-      const stream = await navigator.mediaDevices.getUserMedia(constraints);
+      const stream = await navigator.mediaDevices.getUserMedia(withPanTiltZoom(constraints));
       const video = constraints.video;
       const usedFallbackDevice =
         request.cameraId !== null && typeof video === 'object' && video.deviceId === undefined;
@@ -215,4 +233,16 @@ async function openCamera(
     }
   }
   throw lastError;
+}
+
+/**
+ * Asks for pan/tilt/zoom along with the camera, so PTZ shows up in getCapabilities() without a second
+ * prompt; as an advanced set it never fails the call on a camera without PTZ (w3c/mediacapture-image
+ * ptz-explainer.md). Main's permission policy grants it to our window only.
+ */
+function withPanTiltZoom(constraints: MediaStreamConstraints): MediaStreamConstraints {
+  const video = constraints.video;
+  if (typeof video !== 'object') return constraints;
+  const ptz = { pan: true, tilt: true, zoom: true } as MediaTrackConstraintSet;
+  return { ...constraints, video: { ...video, advanced: [...(video.advanced ?? []), ptz] } };
 }

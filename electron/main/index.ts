@@ -4,6 +4,7 @@ import path from 'node:path';
 import {
   app,
   clipboard,
+  desktopCapturer,
   ipcMain,
   Notification,
   powerSaveBlocker,
@@ -19,6 +20,7 @@ import { applyLoginItem, installLifecycle } from './lifecycle.ts';
 import { createMdnsAdvertiser } from './mdns.ts';
 import { createPermissionPolicy, installPermissionPolicy } from './permissions.ts';
 import { installContentsHardening, openExternalSafely } from './security.ts';
+import { createScreenSources } from './screen-sources.ts';
 import { openSettingsStore } from './settings-store.ts';
 import { createTray, type LanCamTray } from './tray.ts';
 import { pushToWindow } from './window-events.ts';
@@ -82,6 +84,24 @@ async function main(): Promise<void> {
     }),
   );
 
+  const screenSources = createScreenSources({
+    // Thumbnails off: the picker shows names, and rendering one per window is the slow part of listing.
+    getSources: () =>
+      desktopCapturer.getSources({
+        types: ['screen', 'window'],
+        thumbnailSize: { width: 0, height: 0 },
+      }),
+    // Electron keeps one WebFrameMain object per frame, so identity is a safe comparison.
+    isControlFrame: (frame) =>
+      controlWindow !== null &&
+      !controlWindow.isDestroyed() &&
+      frame === controlWindow.webContents.mainFrame,
+    log: logger.warn,
+  });
+  session.defaultSession.setDisplayMediaRequestHandler((request, callback) => {
+    screenSources.handleRequest(request, callback);
+  });
+
   const broadcast = createBroadcast({
     settings: () => settings.get(),
     logger,
@@ -116,6 +136,7 @@ async function main(): Promise<void> {
     copyText: (text) => {
       clipboard.writeText(text);
     },
+    screenSources,
     onSettingsSaved: (previous, next) => {
       if (previous.launchAtLogin !== next.launchAtLogin) applyLoginItem(app, next.launchAtLogin);
     },

@@ -1,6 +1,7 @@
 // Binds every renderer→main channel of ipc.ts to the broadcast and settings: sender check, then payload guards.
 import { Channels, type InvokeMap, type Result, type SendMap, type Settings } from '../ipc.ts';
 import type { Broadcast } from './broadcast.ts';
+import type { ScreenSources } from './screen-sources.ts';
 import type { SettingsStore } from './settings-store.ts';
 import { newAccessKey } from './settings-store.ts';
 import { appOrigin, originOf } from './url-guards.ts';
@@ -61,6 +62,8 @@ export interface IpcHandlerDeps extends SenderPolicy {
   readonly openPreview: () => Promise<Result<null>>;
   readonly openExternal: (url: string) => Promise<Result<null>>;
   readonly copyText: (text: string) => void;
+  /** Screens and windows as a source (screen-sources.ts); absent where there is no desktopCapturer. */
+  readonly screenSources?: Pick<ScreenSources, 'list' | 'choose'>;
   /** Side effects of a saved settings change outside the broadcast (e.g. the login item). */
   readonly onSettingsSaved?: (previous: Settings, next: Settings) => void;
   readonly log: (message: string) => void;
@@ -86,6 +89,12 @@ const invalid = (message: string): Result<never> => ({
   code: 'invalid-argument',
   message,
 });
+
+const noScreens: Result<never> = {
+  ok: false,
+  code: 'internal',
+  message: 'Screen capture is not available here.',
+};
 
 /** Registers one handler per channel; the mapped types make a missing channel a compile error. */
 export function registerIpcHandlers(ipcMain: IpcMainLike, deps: IpcHandlerDeps): RegisteredIpc {
@@ -137,6 +146,8 @@ export function registerIpcHandlers(ipcMain: IpcMainLike, deps: IpcHandlerDeps):
       deps.copyText(text);
       return { ok: true, value: null };
     },
+    [Channels.listScreenSources]: () => deps.screenSources?.list() ?? noScreens,
+    [Channels.chooseScreenSource]: (id) => deps.screenSources?.choose(id) ?? noScreens,
   };
 
   const sendHandlers: SendHandlers = {

@@ -1,6 +1,25 @@
-// Permission policy for the default session: camera (video only) for our own page in our own window; all else denied.
+// Permission policy for the default session: camera (video only, with pan/tilt/zoom) for our own page in our own
+// window; all else denied.
 import type { Session, WebContents } from 'electron';
 import { appOrigin, originOf } from './url-guards.ts';
+
+/**
+ * Chromium's name for moving a PTZ camera (the camera controls ask for it with getUserMedia). Electron 41
+ * reports it as 'media' (electron/electron shell/common/gin_converters/content_converter.cc maps
+ * CAMERA_PAN_TILT_ZOOM there), which the media rule already covers; the named rule keeps the grant
+ * explicit and equally narrow should Electron pass Chromium's own name.
+ */
+export const panTiltZoomPermission = 'camera-pan-tilt-zoom';
+
+/** getDisplayMedia (a screen or window as the source); the source itself is main's choice (screen-sources.ts). */
+export const displayCapturePermission = 'display-capture';
+
+/** Permissions that follow the camera's rules; everything else is denied outright. */
+const cameraLikePermissions: readonly string[] = [
+  'media',
+  panTiltZoomPermission,
+  displayCapturePermission,
+];
 
 /** One permission question, reduced to the facts the policy looks at. */
 export interface PermissionQuery {
@@ -40,14 +59,16 @@ export interface PermissionPolicy {
 /**
  * Allow table (everything not listed is denied):
  * | permission | allowed when |
- * | media      | video only (never audio: not designed yet), main frame, origin app://bundle, our control window |
+ * | media                | video only (never audio: not designed yet), main frame, origin app://bundle, our control window |
+ * | camera-pan-tilt-zoom | same window, frame and origin rules as media (moving the camera it already may use)   |
+ * | display-capture      | same rules again; which screen or window it gets is decided in main (screen-sources.ts) |
  * Device pickers (HID, serial, USB, Bluetooth) are always denied: LanCam never needs them.
  */
 export function decidePermission(
   query: PermissionQuery,
   trustedOrigin = appOrigin,
 ): PermissionDecision {
-  if (query.permission !== 'media')
+  if (!cameraLikePermissions.includes(query.permission))
     return { allow: false, reason: `${query.permission} is never granted` };
   if (!query.isTrustedWebContents) return { allow: false, reason: 'not our control window' };
   if (!query.isMainFrame) return { allow: false, reason: 'not the main frame' };
@@ -56,6 +77,12 @@ export function decidePermission(
       allow: false,
       reason: `origin ${query.requestingUrl ?? '(none)'} is not ${trustedOrigin}`,
     };
+  }
+  if (query.permission === panTiltZoomPermission) {
+    return { allow: true, reason: 'pan/tilt/zoom of the camera for the control window' };
+  }
+  if (query.permission === displayCapturePermission) {
+    return { allow: true, reason: 'screen capture for the control window' };
   }
   if (query.mediaTypes.includes('audio')) return { allow: false, reason: 'audio is not granted' };
   // An empty list is accepted for our own page: on Windows mediaTypes has been seen arriving empty for a

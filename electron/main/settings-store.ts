@@ -4,7 +4,7 @@ import { copyFile, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Settings } from '../ipc.ts';
 import { settingDefaults } from '../settings-limits.ts';
-import { isSettingsKey, settingsFieldGuards } from './validate.ts';
+import { isSettingsKey, optionalSettingsKeys, settingsFieldGuards } from './validate.ts';
 
 export const settingsFileName = 'settings.json';
 
@@ -43,9 +43,10 @@ export function mergeWithDefaults(raw: unknown): { settings: Settings; problems:
   const source = raw as Record<string, unknown>;
   const merged: Record<string, unknown> = { ...defaults };
   const problems: string[] = [];
-  for (const key of Object.keys(defaults) as (keyof Settings)[]) {
-    if (!(key in source)) problems.push(`${key}: missing`);
-    else if (!settingsFieldGuards[key](source[key])) problems.push(`${key}: invalid value`);
+  for (const key of Object.keys(settingsFieldGuards) as (keyof Settings)[]) {
+    if (!(key in source)) {
+      if (!optionalSettingsKeys.includes(key)) problems.push(`${key}: missing`);
+    } else if (!settingsFieldGuards[key](source[key])) problems.push(`${key}: invalid value`);
     else merged[key] = source[key];
   }
   for (const key of Object.keys(source)) if (!isSettingsKey(key)) problems.push(`${key}: unknown`);

@@ -1,11 +1,13 @@
 // Hand-written guards for everything that crosses IPC from the renderer: frames, camera states, settings.
-import type {
-  CameraState,
-  FrameMeta,
-  FrameRejectReason,
-  ResolutionPreset,
-  Rotation,
-  Settings,
+import {
+  cameraControlNames,
+  type CameraControlName,
+  type CameraState,
+  type FrameMeta,
+  type FrameRejectReason,
+  type ResolutionPreset,
+  type Rotation,
+  type Settings,
 } from '../ipc.ts';
 import {
   fpsRange,
@@ -92,23 +94,51 @@ const accessKeyPattern = /^[A-Za-z0-9_-]{16,128}$/;
 // eslint-disable-next-line no-control-regex
 const controlCharacters = /[\u0000-\u001f\u007f]/;
 
+/** More cameras than anyone plugs in over the years; bounds the settings file. */
+const maxRememberedCameras = 64;
+
+/** Per camera deviceId: known control names only, each a finite number, a short mode name or a boolean. */
+export function isCameraControls(value: unknown): boolean {
+  if (!isRecord(value)) return false;
+  const cameras = Object.entries(value);
+  if (cameras.length > maxRememberedCameras) return false;
+  return cameras.every(
+    ([deviceId, controls]) =>
+      deviceId.length > 0 &&
+      deviceId.length <= 512 &&
+      isRecord(controls) &&
+      Object.entries(controls).every(
+        ([name, v]) =>
+          cameraControlNames.includes(name as CameraControlName) &&
+          (typeof v === 'boolean' ||
+            (typeof v === 'number' && Number.isFinite(v)) ||
+            (isShortText(v, 32) && v.length > 0)),
+      ),
+  );
+}
+
+/** Fields a settings file may lack (added after the first release); a missing one is not a problem. */
+export const optionalSettingsKeys: readonly (keyof Settings)[] = ['cameraControls'];
+
 /** One validator per settings field: returns whether the value is acceptable for that field. */
-export const settingsFieldGuards: { readonly [K in keyof Settings]: (value: unknown) => boolean } =
-  {
-    cameraId: (v) => v === null || (isShortText(v, 512) && v.length > 0),
-    resolution: (v) => resolutionValues.includes(v as ResolutionPreset),
-    fps: (v) => isNumberIn(v, fpsRange.min, fpsRange.max),
-    jpegQuality: (v) => isNumberIn(v, jpegQualityRange.min, jpegQualityRange.max),
-    mirror: (v) => typeof v === 'boolean',
-    rotation: (v) => rotationValues.includes(v as Rotation),
-    overlay: (v) => typeof v === 'boolean',
-    overlayText: (v) => isShortText(v, overlayTextMaxLength) && !controlCharacters.test(v),
-    port: (v) => v === null || isIntIn(v, portRange.min, portRange.max),
-    accessKey: (v) => typeof v === 'string' && accessKeyPattern.test(v),
-    openMode: (v) => typeof v === 'boolean',
-    startOnLaunch: (v) => typeof v === 'boolean',
-    launchAtLogin: (v) => typeof v === 'boolean',
-  };
+export const settingsFieldGuards: {
+  readonly [K in keyof Settings]-?: (value: unknown) => boolean;
+} = {
+  cameraId: (v) => v === null || (isShortText(v, 512) && v.length > 0),
+  resolution: (v) => resolutionValues.includes(v as ResolutionPreset),
+  fps: (v) => isNumberIn(v, fpsRange.min, fpsRange.max),
+  jpegQuality: (v) => isNumberIn(v, jpegQualityRange.min, jpegQualityRange.max),
+  mirror: (v) => typeof v === 'boolean',
+  rotation: (v) => rotationValues.includes(v as Rotation),
+  overlay: (v) => typeof v === 'boolean',
+  overlayText: (v) => isShortText(v, overlayTextMaxLength) && !controlCharacters.test(v),
+  port: (v) => v === null || isIntIn(v, portRange.min, portRange.max),
+  accessKey: (v) => typeof v === 'string' && accessKeyPattern.test(v),
+  openMode: (v) => typeof v === 'boolean',
+  startOnLaunch: (v) => typeof v === 'boolean',
+  launchAtLogin: (v) => typeof v === 'boolean',
+  cameraControls: isCameraControls,
+};
 
 const settingsKeys = Object.keys(settingsFieldGuards) as (keyof Settings)[];
 

@@ -24,6 +24,8 @@ const api = {
   openPreview: () => ipc.invoke(Channels.openPreview),
   openExternal: (url) => ipc.invoke(Channels.openExternal, url),
   copyText: (text) => ipc.invoke(Channels.copyText, text),
+  listScreenSources: () => ipc.invoke(Channels.listScreenSources),
+  chooseScreenSource: (id) => ipc.invoke(Channels.chooseScreenSource, id),
 } satisfies LanCamApi;
 
 contextBridge.exposeInMainWorld('lancam', api);

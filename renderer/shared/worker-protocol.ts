@@ -22,8 +22,14 @@ export type ToWorker =
       readonly type: 'start-stream';
       readonly readable: ReadableStream<VideoFrame>;
       readonly options: EncodeOptions;
+      /** How many encode workers the capture worker runs (see encode-order.ts); default 1. */
+      readonly encodeWorkers?: number;
     }
-  | { readonly type: 'start-bitmaps'; readonly options: EncodeOptions }
+  | {
+      readonly type: 'start-bitmaps';
+      readonly options: EncodeOptions;
+      readonly encodeWorkers?: number;
+    }
   | { readonly type: 'bitmap'; readonly bitmap: ImageBitmap; readonly captureTimeMs: number }
   | { readonly type: 'no-bitmap' }
   | { readonly type: 'options'; readonly options: EncodeOptions }

@@ -1,9 +1,8 @@
-// Capture worker: reads camera frames, paces them, encodes the newest off the UI thread, posts JPEG bytes back.
+// Capture worker: reads camera frames, paces them, hands them to the encode workers, posts JPEG bytes back.
 import type { Size } from '../shared/frame-geometry.ts';
 import { FramePacer } from '../shared/frame-pacer.ts';
-import { LatestWins } from '../shared/latest-wins.ts';
 import type { EncodeOptions, FromWorker, ToWorker } from '../shared/worker-protocol.ts';
-import { FrameEncoder } from './frame-encoder.ts';
+import { EncoderPool, type PoolResult } from './encoder-pool.ts';
 
 interface SourceFrame {
   readonly image: VideoFrame | ImageBitmap;
@@ -13,16 +12,12 @@ interface SourceFrame {
 
 declare const self: DedicatedWorkerGlobalScope;
 
-const encoder = new FrameEncoder();
 let options: EncodeOptions | null = null;
 let pacer: FramePacer | null = null;
+let pool: EncoderPool | null = null;
 let isStopped = false;
 let tickTimer: ReturnType<typeof setTimeout> | null = null;
 let isBitmapRequested = false;
-
-function hasStopped(): boolean {
-  return isStopped;
-}
 
 function post(message: FromWorker, transfer: Transferable[] = []): void {
   self.postMessage(message, transfer);
@@ -32,44 +27,39 @@ function nowEpochMs(): number {
   return performance.timeOrigin + performance.now();
 }
 
-const queue = new LatestWins<SourceFrame>({
-  process: async (frame) => {
-    try {
-      if (!options || isStopped) return;
-      const encoded = await encoder.encode(frame.image, frame.size, options);
-      // stop() may have arrived while the encode awaited.
-      if (hasStopped()) return;
-      post(
-        {
-          type: 'frame',
-          jpeg: encoded.jpeg,
-          meta: {
-            captureTimeMs: frame.captureTimeMs,
-            width: encoded.width,
-            height: encoded.height,
-          },
-          encodeMs: encoded.encodeMs,
-        },
-        [encoded.jpeg],
-      );
-    } finally {
-      frame.image.close();
-    }
-  },
-  discard: (frame) => {
-    frame.image.close();
-  },
-  onError: (error) => {
-    post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
-  },
-});
+function send(result: PoolResult): void {
+  if (isStopped) return;
+  // Main compares each frame's size with the last one and reconnects viewers itself (broadcast.ts).
+  post(
+    {
+      type: 'frame',
+      jpeg: result.jpeg,
+      meta: { captureTimeMs: result.captureTimeMs, width: result.width, height: result.height },
+      encodeMs: result.encodeMs,
+    },
+    [result.jpeg],
+  );
+}
+
+function startPool(workerCount: number | undefined): void {
+  pool = new EncoderPool({
+    workerCount: Math.max(1, Math.floor(workerCount ?? 1)),
+    workerUrl: new URL('encode-worker.js', self.location.href).href,
+    options: () => (isStopped ? null : options),
+    emit: send,
+    onError: (message) => {
+      post({ type: 'error', message });
+    },
+  });
+}
 
 function offer(frame: SourceFrame): void {
   if (!pacer?.shouldTake(performance.now())) {
     frame.image.close();
     return;
   }
-  queue.offer(frame);
+  if (pool) pool.offer(frame);
+  else frame.image.close();
 }
 
 /** MediaStreamTrackProcessor path: frame-driven, so it keeps going while the window is hidden. */
@@ -103,7 +93,7 @@ function scheduleTick(): void {
   const delay = Math.max(1, pacer.intervalMs / 4);
   tickTimer = setTimeout(() => {
     tickTimer = null;
-    if (!isBitmapRequested && !queue.isBusy && pacer?.shouldTake(performance.now())) {
+    if (!isBitmapRequested && pool?.isSaturated === false && pacer?.shouldTake(performance.now())) {
       isBitmapRequested = true;
       post({ type: 'want-bitmap' });
     }
@@ -118,18 +108,20 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       options = message.options;
       pacer = new FramePacer(options.fps);
       pacer.setIdle(options.isIdle);
+      startPool(message.encodeWorkers);
       void readStream(message.readable);
       break;
     case 'start-bitmaps':
       options = message.options;
       pacer = new FramePacer(options.fps);
       pacer.setIdle(options.isIdle);
+      startPool(message.encodeWorkers);
       scheduleTick();
       break;
     case 'bitmap':
       isBitmapRequested = false;
       // Already paced when it was requested.
-      queue.offer({
+      pool?.offer({
         image: message.bitmap,
         size: { width: message.bitmap.width, height: message.bitmap.height },
         captureTimeMs: message.captureTimeMs,
@@ -145,7 +137,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       break;
     case 'stop':
       isStopped = true;
-      queue.clear();
+      pool?.close();
       if (tickTimer) clearTimeout(tickTimer);
       break;
   }

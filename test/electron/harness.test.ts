@@ -49,6 +49,8 @@ const apiNames: readonly (keyof LanCamApi)[] = [
   'openPreview',
   'openExternal',
   'copyText',
+  'listScreenSources',
+  'chooseScreenSource',
 ];
 
 /** The page's global, typed for page.evaluate callbacks (the test tsconfig has no renderer globals). */
@@ -372,6 +374,11 @@ describe('Electron wiring harness (no Electron runtime needed)', { skip }, () =>
   });
 
   it('every channel of ipc.ts is handled by main and used by the preload', async () => {
+    // No screen is picked in this run (listing happens at start-up); one call proves the channel is wired.
+    const chosen = await page.evaluate(() =>
+      (window as unknown as { lancam: LanCamApi }).lancam.chooseScreenSource('screen:0:0'),
+    );
+    assert.equal(chosen.ok, false, 'this harness has no desktopCapturer');
     const all = Object.values(Channels).sort();
     const usedByPreload = (
       await page.evaluate(

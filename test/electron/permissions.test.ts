@@ -5,6 +5,8 @@ import type { WebContents } from 'electron';
 import {
   createPermissionPolicy,
   decidePermission,
+  displayCapturePermission,
+  panTiltZoomPermission,
   type PermissionQuery,
 } from '../../electron/main/permissions.ts';
 
@@ -37,12 +39,55 @@ describe('decidePermission', () => {
       assert.equal(decidePermission(query).allow, false, JSON.stringify(query));
   });
 
+  it('grants camera-pan-tilt-zoom to our control window only', () => {
+    const ptz: PermissionQuery = { ...camera, permission: panTiltZoomPermission, mediaTypes: [] };
+    assert.equal(panTiltZoomPermission, 'camera-pan-tilt-zoom');
+    assert.equal(decidePermission(ptz).allow, true);
+    const denied: PermissionQuery[] = [
+      { ...ptz, isTrustedWebContents: false },
+      { ...ptz, isMainFrame: false },
+      { ...ptz, requestingUrl: 'http://127.0.0.1:8080/' },
+      { ...ptz, requestingUrl: 'app://other/control-window.html' },
+      { ...ptz, requestingUrl: undefined },
+    ];
+    for (const query of denied)
+      assert.equal(decidePermission(query).allow, false, JSON.stringify(query));
+  });
+
+  it('grants display-capture (a screen as the source) to our control window only', () => {
+    const screen: PermissionQuery = { ...camera, permission: displayCapturePermission };
+    assert.equal(decidePermission(screen).allow, true);
+    assert.equal(decidePermission({ ...screen, isTrustedWebContents: false }).allow, false);
+    assert.equal(decidePermission({ ...screen, isMainFrame: false }).allow, false);
+    assert.equal(
+      decidePermission({ ...screen, requestingUrl: 'http://127.0.0.1:8080/' }).allow,
+      false,
+    );
+  });
+
+  it('answers camera-pan-tilt-zoom through the check handler for our window only', () => {
+    const ours = { id: 1 } as unknown as WebContents;
+    const policy = createPermissionPolicy({ isTrustedWebContents: (c) => c === ours });
+    const check = policy.checkHandler as (
+      contents: WebContents | null,
+      permission: string,
+      origin: string,
+      details: { requestingUrl?: string; isMainFrame: boolean },
+    ) => boolean;
+    const details = { requestingUrl: 'app://bundle/control-window.html', isMainFrame: true };
+    assert.equal(check(ours, panTiltZoomPermission, 'app://bundle', details), true);
+    assert.equal(
+      check({ id: 2 } as unknown as WebContents, panTiltZoomPermission, 'app://bundle', details),
+      false,
+    );
+    assert.equal(check(null, panTiltZoomPermission, 'app://bundle', details), false);
+  });
+
   it('denies every other permission, even for our own page', () => {
     for (const permission of [
       'geolocation',
       'notifications',
       'clipboard-read',
-      'display-capture',
       'midi',
       'hid',
       'openExternal',

@@ -10,6 +10,7 @@ import {
   type IpcEventLike,
   type RegisteredIpc,
 } from '../../electron/main/ipc-handlers.ts';
+import type { ScreenSources } from '../../electron/main/screen-sources.ts';
 import { openSettingsStore, type SettingsStore } from '../../electron/main/settings-store.ts';
 import { InProcessIpcMain } from './in-process-ipc.ts';
 
@@ -23,6 +24,8 @@ export interface MainProcessOptions {
   readonly openPreview?: () => Promise<Result<null>>;
   readonly openExternal?: (url: string) => Promise<Result<null>>;
   readonly copyText?: (text: string) => void;
+  /** Screens and windows as a source (desktopCapturer's part in the app); absent: none available. */
+  readonly screenSources?: Pick<ScreenSources, 'list' | 'choose'>;
   /** Wraps the real store, e.g. to make one save fail as a full disk would. */
   readonly wrapStore?: (store: SettingsStore) => SettingsStore;
 }
@@ -71,6 +74,7 @@ export async function startMainProcess(options: MainProcessOptions): Promise<Mai
     openPreview: options.openPreview ?? (() => Promise.resolve(refusedPreview)),
     openExternal: options.openExternal ?? (() => Promise.resolve(opened)),
     copyText: options.copyText ?? (() => undefined),
+    ...(options.screenSources ? { screenSources: options.screenSources } : {}),
     log: (line) => logs.push(line),
   });
   return {

@@ -45,6 +45,13 @@ describe('broadcast view', () => {
     assert.equal(view.action, 'start');
   });
 
+  it('offers Stop while it waits for a busy camera, so the user can end the waiting', () => {
+    const problem = describeCameraError({ name: 'NotReadableError' }, 'windows');
+    const view = broadcastView(off, { kind: 'failed', problem }, false);
+    assert.equal(view.state, 'error');
+    assert.equal(view.action, 'stop');
+  });
+
   it('runs the camera exactly while main broadcasts', () => {
     assert.deepEqual(
       (['off', 'starting', 'live', 'paused', 'error'] as const).map(cameraShouldRun),

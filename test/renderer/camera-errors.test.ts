@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeCameraError, platformOf } from '../../renderer/camera-errors.ts';
+import { BUSY_RETRY_STEP, describeCameraError, platformOf } from '../../renderer/camera-errors.ts';
 
 const domError = (name: string, message = ''): { name: string; message: string } => ({
   name,
@@ -40,6 +40,51 @@ describe('camera errors', () => {
       describeCameraError(domError('OverconstrainedError'), 'linux').code,
       'OverconstrainedError',
     );
+  });
+
+  it('explains a busy camera per platform, naming the usual suspects, and retries by itself', () => {
+    const win = describeCameraError(domError('NotReadableError'), 'windows');
+    assert.match(win.detail, /one app at a time/);
+    const winSteps = win.steps.join(' ');
+    for (const suspect of ['Zoom', 'Teams', 'Camera app', 'browser tab']) {
+      assert.ok(winSteps.includes(suspect), `Windows help should name ${suspect}`);
+    }
+    assert.match(
+      describeCameraError(domError('NotReadableError'), 'macos').steps.join(' '),
+      /FaceTime/,
+    );
+    assert.match(
+      describeCameraError(domError('NotReadableError'), 'linux').steps.join(' '),
+      /fuser/,
+    );
+    for (const platform of ['windows', 'macos', 'linux', 'other'] as const) {
+      const busy = describeCameraError(domError('NotReadableError'), platform);
+      assert.equal(busy.code, 'NotReadableError');
+      assert.equal(busy.isRetriedAutomatically, true, platform);
+      assert.equal(busy.steps.at(-1), BUSY_RETRY_STEP, platform);
+      assert.doesNotMatch(
+        busy.steps.join(' '),
+        /Press Start again/,
+        'nothing to press: it retries',
+      );
+    }
+  });
+
+  it("maps Chromium's older TrackStartError to the same busy help", () => {
+    assert.deepEqual(
+      describeCameraError(domError('TrackStartError'), 'windows'),
+      describeCameraError(domError('NotReadableError'), 'windows'),
+    );
+  });
+
+  it('does not retry by itself when access is refused or the camera is missing', () => {
+    for (const name of ['NotAllowedError', 'NotFoundError', 'OverconstrainedError', 'TypeError']) {
+      assert.notEqual(
+        describeCameraError(domError(name), 'windows').isRetriedAutomatically,
+        true,
+        name,
+      );
+    }
   });
 
   it('keeps an unknown error readable', () => {

@@ -7,8 +7,11 @@ import {
   Channels,
   type BroadcastStatus,
   type CameraState,
+  type Result,
+  type ScreenSource,
   type Settings,
 } from '../../../electron/ipc.ts';
+import { isScreenSourceId } from '../../../electron/main/screen-sources.ts';
 import type { SettingsStore } from '../../../electron/main/settings-store.ts';
 import { startMainProcess, type MainProcess } from '../../helpers/main-process.ts';
 import {
@@ -56,6 +59,10 @@ export class TestBridge {
   /** Set to make the next save fail with this message, as a read-only settings file would. */
   refuseNextUpdate: string | null = null;
   previewsOpened = 0;
+  /** What listScreenSources answers (desktopCapturer's part); Chromium's fake capture serves any of them. */
+  screenSources: ScreenSource[] = [{ id: 'screen:1:0', name: 'Entire screen', kind: 'screen' }];
+  /** Every chooseScreenSource id, in order. */
+  readonly chosenScreens: string[] = [];
   readonly #initial: Partial<Settings>;
   #main: MainProcess | null = null;
   #page: Page | null = null;
@@ -107,6 +114,10 @@ export class TestBridge {
         return Promise.resolve({ ok: true, value: null });
       },
       copyText: (text) => this.copied.push(text),
+      screenSources: {
+        list: () => Promise.resolve({ ok: true, value: this.screenSources }),
+        choose: (id) => this.#chooseScreen(id),
+      },
       wrapStore: (store) => this.#refusable(store),
     });
     const page = await (context ?? browser).newPage({ viewport: { width: 1100, height: 820 } });
@@ -166,6 +177,20 @@ export class TestBridge {
     this.#pushes = this.#pushes
       .then(() => emitToPage(page, Channels.status, status))
       .catch(() => undefined);
+  }
+
+  /**
+   * Main's id check, then what main's display-media handler finds out later in the app: a source that has
+   * gone since it was listed is refused (here already at choose, as Chromium's fake capture serves anything).
+   */
+  #chooseScreen(id: unknown): Result<null> {
+    if (!isScreenSourceId(id)) {
+      return { ok: false, code: 'invalid-argument', message: 'not a screen or window id' };
+    }
+    this.chosenScreens.push(id);
+    return this.screenSources.some((s) => s.id === id)
+      ? { ok: true, value: null }
+      : { ok: false, code: 'invalid-argument', message: `${id} is gone` };
   }
 
   #refusable(store: SettingsStore): SettingsStore {

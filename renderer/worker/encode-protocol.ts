@@ -1,0 +1,23 @@
+// The messages between the capture worker and its encode workers (types only).
+import type { Size } from '../shared/frame-geometry.ts';
+import type { EncodeOptions } from '../shared/worker-protocol.ts';
+
+/** One frame to encode; the image is transferred and closed by the encode worker. */
+export interface EncodeJob {
+  readonly type: 'encode';
+  readonly seq: number;
+  readonly image: VideoFrame | ImageBitmap;
+  readonly size: Size;
+  readonly options: EncodeOptions;
+}
+
+export type FromEncoder =
+  | {
+      readonly type: 'encoded';
+      readonly seq: number;
+      readonly jpeg: ArrayBuffer;
+      readonly width: number;
+      readonly height: number;
+      readonly encodeMs: number;
+    }
+  | { readonly type: 'failed'; readonly seq: number; readonly message: string };

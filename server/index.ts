@@ -8,6 +8,7 @@ import { loadAssets } from './assets.ts';
 import type { AccessPolicy } from './core/access.ts';
 import { defaultViewersPerAddress, ViewerAdmission } from './core/admission.ts';
 import { AuthGate, generateKey } from './core/auth.ts';
+import { BlockedAddresses } from './core/blocked-addresses.ts';
 import { isListed, parseAddressList } from './core/client-address.ts';
 import { guardConnections } from './core/connection-guard.ts';
 import { FrameHub } from './core/frame-hub.ts';
@@ -160,8 +161,10 @@ export async function startBroadcastServer(
     maxViewersPerAddress: config.maxViewersPerAddress,
     isUncapped,
   });
+  const blocked = new BlockedAddresses();
   const access: AccessPolicy = {
     gate,
+    blocked,
     trustedProxies,
     allowedHosts: allowedHostNames(hostname(), config.allowedHosts),
     log: clientLog,
@@ -169,14 +172,16 @@ export async function startBroadcastServer(
   const bytesOut = new RateMeter(startedAtMs);
   const listeners = new Set<(status: ServerStatus) => void>();
 
-  const status = (): ServerStatus =>
-    buildStatus({
+  const status = (): ServerStatus => ({
+    ...buildStatus({
       hub,
       viewers: registry.values(),
       viewerCount: registry.size,
       startedAtMs,
       bytesOut,
-    });
+    }),
+    blockedAddresses: blocked.list(),
+  });
 
   const emitStatus = (): void => {
     if (listeners.size === 0) return;
@@ -296,6 +301,25 @@ export async function startBroadcastServer(
     },
     reconnectViewers() {
       registry.endAll();
+    },
+    disconnectViewer(id: number) {
+      const viewer = [...registry.values()].find((candidate) => candidate.id === id);
+      viewer?.end();
+      return viewer !== undefined;
+    },
+    disconnectAll() {
+      const count = registry.size;
+      registry.endAll();
+      return count;
+    },
+    blockAddress(address: string, durationMs: number) {
+      blocked.block(address, durationMs);
+      queueStatus();
+    },
+    allowAddress(address: string) {
+      const wasBlocked = blocked.allow(address);
+      queueStatus();
+      return wasBlocked;
     },
     status,
     onStatus(listener) {

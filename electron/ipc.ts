@@ -27,6 +27,12 @@ export const Channels = {
   openExternal: 'shell:open-external',
   /** renderer → main, invoke: put text on the clipboard. */
   copyText: 'clipboard:write-text',
+  /** renderer → main, invoke: end one viewer's stream and block its address for a while. */
+  disconnectViewer: 'viewers:disconnect',
+  /** renderer → main, invoke: end every viewer's stream and block their addresses for a while. */
+  disconnectAll: 'viewers:disconnect-all',
+  /** renderer → main, invoke: lift the block on an address the user disconnected. */
+  allowAddress: 'viewers:allow-address',
 } as const;
 
 export type Channel = (typeof Channels)[keyof typeof Channels];
@@ -59,6 +65,8 @@ export interface Settings {
   readonly startOnLaunch: boolean;
   /** Start the app when the user logs in. */
   readonly launchAtLogin: boolean;
+  /** Show a system notification when someone starts watching. */
+  readonly notifyOnViewer: boolean;
 }
 
 /** Metadata that travels with every frame. */
@@ -81,6 +89,8 @@ export interface ViewerSummary {
   readonly id: number;
   readonly address: string;
   readonly userAgent: string;
+  /** Device and browser in plain words, from the user agent ("iPhone · Safari", "VLC"). */
+  readonly device: string;
   /** Frames per second actually delivered to this viewer over the last second or so. */
   readonly fps: number;
   readonly bytesSent: number;
@@ -106,6 +116,12 @@ export type ErrorCode =
 export type FrameRejectReason =
   'not-binary' | 'too-large' | 'bad-meta' | 'rate-limited' | 'untrusted-sender' | 'not-jpeg';
 
+/** An address the user disconnected: refused until `untilMs` (epoch ms) unless allowed again. */
+export interface BlockedAddress {
+  readonly address: string;
+  readonly untilMs: number;
+}
+
 export interface AppError {
   readonly code: ErrorCode;
   readonly message: string;
@@ -120,6 +136,10 @@ export interface BroadcastStatus {
   readonly key: string | null;
   readonly viewerCount: number;
   readonly viewers: readonly ViewerSummary[];
+  /** Addresses disconnected by the user and still refused. */
+  readonly blockedAddresses: readonly BlockedAddress[];
+  /** When the broadcast went live (epoch ms); null while off. */
+  readonly liveSinceMs: number | null;
   /** Frames per second arriving from the camera pipeline. */
   readonly sourceFps: number;
   /** Size of the latest frame in bytes (0 before the first). */
@@ -150,6 +170,9 @@ export interface InvokeMap {
   [Channels.openPreview]: [args: [], result: Result<null>];
   [Channels.openExternal]: [args: [url: string], result: Result<null>];
   [Channels.copyText]: [args: [text: string], result: Result<null>];
+  [Channels.disconnectViewer]: [args: [id: number], result: Result<BroadcastStatus>];
+  [Channels.disconnectAll]: [args: [], result: Result<BroadcastStatus>];
+  [Channels.allowAddress]: [args: [address: string], result: Result<BroadcastStatus>];
 }
 
 /** renderer → main `send` messages: channel → arguments. */
@@ -180,4 +203,8 @@ export interface LanCamApi {
   openPreview(): Promise<Result<null>>;
   openExternal(url: string): Promise<Result<null>>;
   copyText(text: string): Promise<Result<null>>;
+  /** End this viewer's stream; its address cannot reconnect for 5 minutes unless allowed again. */
+  disconnectViewer(id: number): Promise<Result<BroadcastStatus>>;
+  disconnectAll(): Promise<Result<BroadcastStatus>>;
+  allowAddress(address: string): Promise<Result<BroadcastStatus>>;
 }

@@ -40,4 +40,8 @@ export const settingDefaults = {
   openMode: false,
   startOnLaunch: false,
   launchAtLogin: false,
+  notifyOnViewer: true,
 } as const;
+
+/** How long a viewer the user disconnected stays refused unless allowed again. */
+export const disconnectBlockMs = 5 * 60_000;

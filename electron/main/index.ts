@@ -21,6 +21,7 @@ import { createPermissionPolicy, installPermissionPolicy } from './permissions.t
 import { installContentsHardening, openExternalSafely } from './security.ts';
 import { openSettingsStore } from './settings-store.ts';
 import { createTray, type LanCamTray } from './tray.ts';
+import { arrivalNotice, ViewerArrivals } from './viewer-arrivals.ts';
 import { pushToWindow } from './window-events.ts';
 import { createControlWindow, createPreviewOpener } from './windows.ts';
 
@@ -82,6 +83,19 @@ async function main(): Promise<void> {
     }),
   );
 
+  const arrivals = new ViewerArrivals();
+  let newestViewer: string | null = null;
+  const announceArrivals = (status: BroadcastStatus): void => {
+    const arrived = arrivals.next(status);
+    if (status.viewerCount === 0) newestViewer = null;
+    const newest = arrived.at(-1);
+    if (newest) newestViewer = `${newest.device} at ${newest.address}`;
+    const notice = arrivalNotice(arrived);
+    if (notice && settings.get().notifyOnViewer && Notification.isSupported()) {
+      new Notification({ title: notice.title, body: notice.body, silent: true }).show();
+    }
+  };
+
   const broadcast = createBroadcast({
     settings: () => settings.get(),
     logger,
@@ -91,7 +105,8 @@ async function main(): Promise<void> {
       if (controlWindow && !controlWindow.isDestroyed()) {
         pushToWindow(controlWindow.webContents, Channels.status, status);
       }
-      tray?.update(status);
+      announceArrivals(status);
+      tray?.update(status, newestViewer);
     },
   });
 

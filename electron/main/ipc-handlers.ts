@@ -8,8 +8,10 @@ import {
   checkSettingsPatch,
   createFrameGate,
   isCameraState,
+  isClientAddress,
   isClipboardText,
   isUrlText,
+  isViewerId,
   type FrameGate,
 } from './validate.ts';
 
@@ -137,6 +139,11 @@ export function registerIpcHandlers(ipcMain: IpcMainLike, deps: IpcHandlerDeps):
       deps.copyText(text);
       return { ok: true, value: null };
     },
+    [Channels.disconnectViewer]: (id) =>
+      isViewerId(id) ? deps.broadcast.disconnectViewer(id) : invalid('not a viewer id'),
+    [Channels.disconnectAll]: () => deps.broadcast.disconnectAll(),
+    [Channels.allowAddress]: (address) =>
+      isClientAddress(address) ? deps.broadcast.allowAddress(address) : invalid('not an address'),
   };
 
   const sendHandlers: SendHandlers = {

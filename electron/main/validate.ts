@@ -1,4 +1,5 @@
 // Hand-written guards for everything that crosses IPC from the renderer: frames, camera states, settings.
+import { isIP } from 'node:net';
 import type {
   CameraState,
   FrameMeta,
@@ -86,6 +87,20 @@ export function isClipboardText(value: unknown): value is string {
   return isShortText(value, 8192);
 }
 
+/** A viewer id as the server hands them out: a positive safe integer. */
+export function isViewerId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+}
+
+/**
+ * A client address as the server reports it: IPv4 dotted quad or IPv6 text (with an optional zone), nothing
+ * else, so the renderer cannot make main block a host name or a CIDR range.
+ */
+export function isClientAddress(value: unknown): value is string {
+  if (!isShortText(value, 64) || value.length === 0) return false;
+  return isIP(value.split('%')[0] ?? '') !== 0;
+}
+
 /** URL-safe, at least 96 bits of base64url. */
 const accessKeyPattern = /^[A-Za-z0-9_-]{16,128}$/;
 // Control characters would end up drawn on frames and inside the mDNS name.
@@ -108,6 +123,7 @@ export const settingsFieldGuards: { readonly [K in keyof Settings]: (value: unkn
     openMode: (v) => typeof v === 'boolean',
     startOnLaunch: (v) => typeof v === 'boolean',
     launchAtLogin: (v) => typeof v === 'boolean',
+    notifyOnViewer: (v) => typeof v === 'boolean',
   };
 
 const settingsKeys = Object.keys(settingsFieldGuards) as (keyof Settings)[];

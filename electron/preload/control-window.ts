@@ -24,6 +24,9 @@ const api = {
   openPreview: () => ipc.invoke(Channels.openPreview),
   openExternal: (url) => ipc.invoke(Channels.openExternal, url),
   copyText: (text) => ipc.invoke(Channels.copyText, text),
+  disconnectViewer: (id) => ipc.invoke(Channels.disconnectViewer, id),
+  disconnectAll: () => ipc.invoke(Channels.disconnectAll),
+  allowAddress: (address) => ipc.invoke(Channels.allowAddress, address),
 } satisfies LanCamApi;
 
 contextBridge.exposeInMainWorld('lancam', api);

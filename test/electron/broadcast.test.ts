@@ -224,7 +224,7 @@ describe('pure mapping', () => {
           },
         ],
       },
-      { cameraPaused: false, gateRejects: { 'rate-limited': 3 }, warning: null },
+      { cameraPaused: false, gateRejects: { 'rate-limited': 3 }, warning: null, liveSinceMs: 1 },
     );
     assert.equal(status.state, 'live');
     assert.equal(status.outMbps, 10);

@@ -40,11 +40,12 @@ async function colourCount(page: Page, png: Buffer): Promise<number> {
   );
 }
 
-async function save(page: Page, name: string, fullPage: boolean): Promise<void> {
+/** `analyser`: a page whose CSP allows data: images (the control window; the viewer page forbids them). */
+async function save(page: Page, analyser: Page, name: string, fullPage: boolean): Promise<void> {
   const file = path.join(resultsDir, name);
   const png = await page.screenshot({ path: file, fullPage });
   assert.ok(png.length > 20_000, `${name}: only ${png.length} bytes`);
-  const colours = await colourCount(page, png);
+  const colours = await colourCount(analyser, png);
   assert.ok(colours > 100, `${name}: only ${colours} distinct colours`);
   if (isUpdating) await copyFile(file, path.join(root, 'docs', name));
 }
@@ -96,10 +97,10 @@ describe('README screenshots', { skip: !hasChromium() && 'no Chromium', timeout:
     );
     await sleep(2200); // the badge and clock need a couple of stats ticks
     await page.mouse.move(0, 0);
-    await save(page, 'screenshot-control.png', true);
+    await save(page, page, 'screenshot-control.png', true);
     await page.emulateMedia({ colorScheme: 'dark' });
     await sleep(300);
-    await save(page, 'screenshot-control-dark.png', true);
+    await save(page, page, 'screenshot-control-dark.png', true);
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
@@ -108,7 +109,7 @@ describe('README screenshots', { skip: !hasChromium() && 'no Chromium', timeout:
     await desktop.goto(bridge.url('/'));
     await desktop.waitForFunction(() => (document.querySelector('img')?.naturalWidth ?? 0) > 0);
     await sleep(1500);
-    await save(desktop, 'screenshot-viewer-desktop.png', false);
+    await save(desktop, page, 'screenshot-viewer-desktop.png', false);
     await desktop.close();
     const phoneContext = await browser.newContext({
       viewport: { width: 390, height: 844 },
@@ -121,7 +122,7 @@ describe('README screenshots', { skip: !hasChromium() && 'no Chromium', timeout:
     await phone.goto(bridge.url('/'));
     await phone.waitForFunction(() => (document.querySelector('img')?.naturalWidth ?? 0) > 0);
     await sleep(1500);
-    await save(phone, 'screenshot-viewer-phone.png', false);
+    await save(phone, page, 'screenshot-viewer-phone.png', false);
     await phoneContext.close();
   });
 });

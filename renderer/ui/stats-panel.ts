@@ -31,6 +31,7 @@ export class StatsPanel {
   readonly #handlers: StatsPanelHandlers;
   #listSignature = '';
   #blockedSignature = '';
+  #refocus = false;
 
   constructor(handlers: StatsPanelHandlers) {
     this.#handlers = handlers;
@@ -50,6 +51,11 @@ export class StatsPanel {
     this.#disconnectAll.hidden = status.viewers.length < 2;
     this.#renderViewers(status.viewers, nowMs);
     this.#renderBlocked(status.blockedAddresses);
+    if (this.#refocus) {
+      this.#refocus = false;
+      const next = this.#list.querySelector('button') ?? this.#blockedList.querySelector('button');
+      next?.focus();
+    }
   }
 
   /** Rows are rebuilt only when viewers come or go (a rebuild would take keyboard focus off a button). */
@@ -57,7 +63,10 @@ export class StatsPanel {
     const signature = viewers.map((viewer) => viewer.id).join(',');
     if (signature !== this.#listSignature) {
       this.#listSignature = signature;
+      const hadFocus = this.#card.contains(document.activeElement);
       this.#list.replaceChildren(...viewers.map((viewer) => this.#viewerRow(viewer)));
+      // The focused row went away (Disconnect): land on the next sensible control, not on <body>.
+      if (hadFocus && !this.#card.contains(document.activeElement)) this.#refocus = true;
     }
     viewers.forEach((viewer, index) => {
       const meta = this.#list.children[index]?.querySelector('.viewer-meta');

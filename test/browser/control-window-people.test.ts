@@ -259,6 +259,10 @@ describe(
       await closed;
       const allow = page.getByRole('button', { name: `Allow ${viewerAddress} again` });
       await allow.waitFor();
+      // The row with the focused button is gone: focus moved to Allow again, not to <body>.
+      await waitFor('focus moved', async () =>
+        page.evaluate(() => document.activeElement?.textContent === 'Allow again'),
+      );
       assert.match(
         (await page.locator('#blocked').textContent()) ?? '',
         /cannot reconnect for 5 minutes/,

@@ -230,6 +230,8 @@ describe(
       );
       await page.getByText('The camera stopped').waitFor();
       assert.equal(bridge.cameraStates.at(-1)?.kind, 'ended');
+      // It resumes by itself: no "Try again" beside it (issue 8, point 6).
+      assert.equal(await page.locator('#message-action').isVisible(), false);
       await waitFor(
         'placeholder frame',
         () => v.parts.some((p) => p.body.equals(placeholder)),

@@ -323,6 +323,35 @@ describe(
       await page.getByRole('combobox', { name: 'Rotation' }).selectOption('0');
       await page.getByRole('checkbox', { name: 'Mirror' }).uncheck();
       await page.getByRole('checkbox', { name: /Time & name overlay/ }).uncheck();
+      // Back to landscape before the next test connects (a size change reconnects every viewer).
+      await waitFor('encoded landscape', () => bridge.frames.at(-1)?.width === 1280);
+    });
+
+    it('says when capture cannot keep up, with the fix, and stops saying it once it can', async () => {
+      // The fake camera plays a 30 fps clip, so 60 fps cannot be reached: below 80 % for 5 s.
+      const viewer = await watch(bridge.url('/stream.mjpg'));
+      try {
+        const keepUp = page.locator('#keep-up');
+        assert.equal(await keepUp.isVisible(), false);
+        assert.equal(viewer.status, 200);
+        // Full-rate capture only while someone watches (idle capture is 1 fps on purpose).
+        await waitFor('watched', () => bridge.main.broadcast.status().viewerCount > 0);
+        await page.getByRole('combobox', { name: 'Frame rate' }).selectOption('60');
+        await waitFor('60 fps saved', () => bridge.settings.fps === 60);
+        await waitFor(
+          'keep-up warning',
+          async () =>
+            ((await keepUp.textContent()) ?? '').includes(
+              'of the 60 frames per second you chose. Lower the resolution, the frame rate or the quality.',
+            ),
+          20_000,
+        );
+        assert.equal(await keepUp.getAttribute('role'), 'status');
+        await page.getByRole('combobox', { name: 'Frame rate' }).selectOption('15');
+        await keepUp.waitFor({ state: 'hidden', timeout: 20_000 });
+      } finally {
+        viewer.response.destroy();
+      }
     });
 
     it('a port fallback while live is a neutral note, not an error', async () => {

@@ -31,6 +31,12 @@ export const Channels = {
   listScreenSources: 'capture:list-screen-sources',
   /** renderer → main, invoke: which screen or window the control window's next getDisplayMedia() gets. */
   chooseScreenSource: 'capture:choose-screen-source',
+  /** renderer → main, invoke: end one viewer's stream and block its address for a while. */
+  disconnectViewer: 'viewers:disconnect',
+  /** renderer → main, invoke: end every viewer's stream and block their addresses for a while. */
+  disconnectAll: 'viewers:disconnect-all',
+  /** renderer → main, invoke: lift the block on an address the user disconnected. */
+  allowAddress: 'viewers:allow-address',
 } as const;
 
 export type Channel = (typeof Channels)[keyof typeof Channels];
@@ -89,6 +95,8 @@ export interface Settings {
   readonly launchAtLogin: boolean;
   /** Camera controls the user changed, per camera `deviceId`; absent in files written before they existed. */
   readonly cameraControls?: Readonly<Record<string, CameraControlValues>>;
+  /** Show a system notification when someone starts watching. */
+  readonly notifyOnViewer: boolean;
 }
 
 /** A screen or window to broadcast; `id` is Electron's desktopCapturer id ('screen:…' / 'window:…'). */
@@ -118,6 +126,8 @@ export interface ViewerSummary {
   readonly id: number;
   readonly address: string;
   readonly userAgent: string;
+  /** Device and browser in plain words, from the user agent ("iPhone · Safari", "VLC"). */
+  readonly device: string;
   /** Frames per second actually delivered to this viewer over the last second or so. */
   readonly fps: number;
   readonly bytesSent: number;
@@ -143,6 +153,12 @@ export type ErrorCode =
 export type FrameRejectReason =
   'not-binary' | 'too-large' | 'bad-meta' | 'rate-limited' | 'untrusted-sender' | 'not-jpeg';
 
+/** An address the user disconnected: refused until `untilMs` (epoch ms) unless allowed again. */
+export interface BlockedAddress {
+  readonly address: string;
+  readonly untilMs: number;
+}
+
 export interface AppError {
   readonly code: ErrorCode;
   readonly message: string;
@@ -157,6 +173,10 @@ export interface BroadcastStatus {
   readonly key: string | null;
   readonly viewerCount: number;
   readonly viewers: readonly ViewerSummary[];
+  /** Addresses disconnected by the user and still refused. */
+  readonly blockedAddresses: readonly BlockedAddress[];
+  /** When the broadcast went live (epoch ms); null while off. */
+  readonly liveSinceMs: number | null;
   /** Frames per second arriving from the camera pipeline. */
   readonly sourceFps: number;
   /** Size of the latest frame in bytes (0 before the first). */
@@ -189,6 +209,9 @@ export interface InvokeMap {
   [Channels.copyText]: [args: [text: string], result: Result<null>];
   [Channels.listScreenSources]: [args: [], result: Result<ScreenSource[]>];
   [Channels.chooseScreenSource]: [args: [id: string], result: Result<null>];
+  [Channels.disconnectViewer]: [args: [id: number], result: Result<BroadcastStatus>];
+  [Channels.disconnectAll]: [args: [], result: Result<BroadcastStatus>];
+  [Channels.allowAddress]: [args: [address: string], result: Result<BroadcastStatus>];
 }
 
 /** renderer → main `send` messages: channel → arguments. */
@@ -223,4 +246,8 @@ export interface LanCamApi {
   listScreenSources(): Promise<Result<ScreenSource[]>>;
   /** Must precede getDisplayMedia(): main hands that source to the request (nothing else gets one). */
   chooseScreenSource(id: string): Promise<Result<null>>;
+  /** End this viewer's stream; its address cannot reconnect for 5 minutes unless allowed again. */
+  disconnectViewer(id: number): Promise<Result<BroadcastStatus>>;
+  disconnectAll(): Promise<Result<BroadcastStatus>>;
+  allowAddress(address: string): Promise<Result<BroadcastStatus>>;
 }

@@ -42,4 +42,8 @@ export const settingDefaults = {
   launchAtLogin: false,
   /** Camera controls changed per camera: none until the user moves one. */
   cameraControls: {},
+  notifyOnViewer: true,
 } as const;
+
+/** How long a viewer the user disconnected stays refused unless allowed again. */
+export const disconnectBlockMs = 5 * 60_000;

@@ -5,28 +5,27 @@ import { listCameras, watchCameras, type CameraDevice } from './camera-devices.t
 import type { Platform } from './camera-errors.ts';
 import { cameraFollow, needsCameraReopen, shouldResumeCamera } from './camera-rules.ts';
 import { CameraSession } from './camera-session.ts';
-import { capacitySample, CapacityWatch } from './capture-capacity.ts';
 import { cameraRequestFor, encodeOptionsFor } from './encode-options.ts';
 import { offStatus } from './initial-status.ts';
-import { broadcastProblem, problemView } from './problem-view.ts';
+import { keepingUp, keepUpAdvice, nextKeepUp, type KeepUpState } from './capture-keep-up.ts';
+import { formatFps } from './format.ts';
+import { broadcastProblem, problemView, type ProblemFix } from './problem-view.ts';
 import { SourceList } from './screen-sources.ts';
 import { SettingsSync } from './settings-sync.ts';
 import { startStatsTicker } from './stats-ticker.ts';
 import { CameraControlsPanel } from './ui/camera-controls-panel.ts';
-import { CapacityWarning } from './ui/capacity-warning.ts';
 import { NetworkForm } from './ui/network-form.ts';
 import { SettingsForm } from './ui/settings-form.ts';
 import { SharePanel } from './ui/share-panel.ts';
 import { StatsPanel } from './ui/stats-panel.ts';
 import type { EncodeOptions } from './shared/worker-protocol.ts';
-import { StatusView } from './ui/status-view.ts';
-import { encodeWorkerCount } from './worker/encode-order.ts';
+import { StatusView, type MessageAction } from './ui/status-view.ts';
 
 export class BroadcastController {
   readonly #api: LanCamApi;
   readonly #statusView: StatusView;
   readonly #share: SharePanel;
-  readonly #stats = new StatsPanel();
+  readonly #stats: StatsPanel;
   readonly #form: SettingsForm;
   readonly #network: NetworkForm;
   readonly #settings: SettingsSync;
@@ -35,22 +34,25 @@ export class BroadcastController {
   readonly #cameraControls = new CameraControlsPanel({
     save: (cameraControls) => this.#changeSettings({ cameraControls }),
   });
-  readonly #capacityWatch = new CapacityWatch();
-  readonly #capacity = new CapacityWarning();
   #status: BroadcastStatus = offStatus;
   #isRequestPending = false;
   #notice: string | null = null;
+  #keepUp: KeepUpState = keepingUp;
 
   constructor(api: LanCamApi, platform: Platform) {
     this.#api = api;
     this.#statusView = new StatusView({
       toggle: () => void this.toggle(),
-      retry: () => void this.#retry(),
       openPreview: () => void this.#api.openPreview(),
     });
     this.#share = new SharePanel({
       copy: async (text) => (await this.#api.copyText(text)).ok,
       regenerateKey: () => void this.#regenerateKey(),
+    });
+    this.#stats = new StatsPanel({
+      disconnect: (id) => void this.#viewerAction(() => api.disconnectViewer(id)),
+      disconnectAll: () => void this.#viewerAction(() => api.disconnectAll()),
+      allow: (address) => void this.#viewerAction(() => api.allowAddress(address)),
     });
     this.#form = new SettingsForm((patch) => {
       void this.#changeSettings(patch).then((reason) => {
@@ -107,7 +109,6 @@ export class BroadcastController {
     void this.#sources.refreshScreens();
     startStatsTicker(() => {
       this.#renderStats();
-      this.#checkCapacity();
     });
     const status = await this.#api.getStatus();
     this.#onStatus(status);
@@ -207,6 +208,39 @@ export class BroadcastController {
     else await this.start();
   }
 
+  async #useAutomaticPort(): Promise<void> {
+    const reason = await this.#changeSettings({ port: null });
+    if (reason !== null) {
+      this.#notice = `Setting not saved: ${reason}`;
+      this.#render();
+      return;
+    }
+    this.#camera.stop();
+    await this.start();
+  }
+
+  #actionFor(fix: ProblemFix | null): MessageAction | null {
+    switch (fix) {
+      case 'retry':
+        return { label: 'Try again', run: () => void this.#retry() };
+      case 'use-automatic-port':
+        return { label: 'Use automatic port', run: () => void this.#useAutomaticPort() };
+      case null:
+        return null;
+    }
+  }
+
+  async #viewerAction(
+    call: () => Promise<{ ok: true; value: BroadcastStatus } | { ok: false; message: string }>,
+  ): Promise<void> {
+    const result = await call();
+    if (result.ok) this.#onStatus(result.value);
+    else {
+      this.#notice = result.message;
+      this.#render();
+    }
+  }
+
   /** Saves through main; resolves to main's reason when it refused the patch. */
   async #changeSettings(patch: Partial<Settings>): Promise<string | null> {
     const change = await this.#settings.change(patch);
@@ -231,34 +265,51 @@ export class BroadcastController {
   #render(): void {
     const camera = this.#camera.camera;
     const view = broadcastView(this.#status, camera, this.#isRequestPending);
-    const { problem, isCameraProblem } = problemView(camera, this.#status);
-    this.#statusView.render(
-      view,
-      camera.kind === 'running',
-      this.#camera.mode,
-      this.#settings.current?.mirror ?? false,
+    const settings = this.#settings.current;
+    const { problem, fix, note } = problemView(
+      camera,
+      this.#status,
+      (settings?.port ?? null) !== null,
     );
-    this.#statusView.showProblem(problem, isCameraProblem);
-    this.#statusView.showNotice(this.#notice);
+    this.#statusView.render(view, camera.kind === 'running', {
+      rotation: settings?.rotation ?? 0,
+      mirror: settings?.mirror ?? false,
+      overlayName: settings?.overlay ? settings.overlayText : null,
+    });
+    this.#statusView.showProblem(problem, this.#actionFor(fix));
+    this.#statusView.showNotice(
+      [note, this.#notice].filter((text): text is string => text !== null).join(' ') || null,
+    );
     this.#share.render(this.#status);
     this.#network.renderStatus(this.#status);
     this.#renderStats();
   }
 
-  /** Once a second: says when encoding cannot keep up with the chosen frame rate (capture-capacity.ts). */
-  #checkCapacity(): void {
-    const sample = capacitySample({
-      isCameraRunning: this.#camera.camera.kind === 'running',
-      frameSize: this.#camera.frameSize,
-      settings: this.#settings.current,
-      capture: this.#camera.stats(performance.now()),
-      encodeWorkers: encodeWorkerCount(navigator.hardwareConcurrency),
-      viewerCount: this.#status.viewerCount,
-    });
-    this.#capacity.render(this.#capacityWatch.check(sample));
-  }
-
+  /** Every second: the figures, the live clock, the output badge and the keep-up rule. */
   #renderStats(): void {
-    this.#stats.render(this.#status, this.#camera.stats(performance.now()), Date.now());
+    const capture = this.#camera.stats(performance.now());
+    const nowMs = Date.now();
+    const status = this.#status;
+    this.#stats.render(status, capture, nowMs);
+    const isOn = status.state === 'live' || status.state === 'paused';
+    const out = this.#camera.camera.kind === 'running' ? this.#statusView.stage.outputSize : null;
+    this.#form.setOutputSize(out);
+    const isIdle = this.#camera.options.isIdle;
+    const badge =
+      out === null
+        ? null
+        : `${out.width}×${out.height} · ${formatFps(capture.fps)} fps` +
+          (isIdle ? ' (1 fps until someone watches)' : '');
+    this.#statusView.renderClock(
+      isOn && status.liveSinceMs !== null ? nowMs - status.liveSinceMs : null,
+      badge,
+    );
+    const targetFps = this.#settings.current?.fps ?? 0;
+    // Idle capture runs at 1 fps on purpose; only full-rate capture is held to the chosen rate.
+    const isCapturing = out !== null && !isIdle;
+    this.#keepUp = nextKeepUp(this.#keepUp, nowMs, capture.fps, targetFps, isCapturing);
+    this.#statusView.showKeepUp(
+      this.#keepUp.isBehind ? keepUpAdvice(capture.fps, targetFps) : null,
+    );
   }
 }

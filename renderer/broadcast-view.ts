@@ -26,6 +26,12 @@ const labels: Readonly<Record<BroadcastState, string>> = {
   error: 'Error',
 };
 
+/** The LIVE marker says how many watch, in words. */
+function liveLabel(viewerCount: number): string {
+  if (viewerCount === 0) return 'Live · nobody watching';
+  return `Live · ${viewerCount} watching`;
+}
+
 export function broadcastView(
   status: BroadcastStatus,
   camera: LocalCamera,
@@ -46,7 +52,7 @@ export function broadcastView(
     isWaitingForCamera === true;
   return {
     state,
-    label: state === 'live' && status.viewerCount === 0 ? 'Live · no viewers' : labels[state],
+    label: state === 'live' ? liveLabel(status.viewerCount) : labels[state],
     action: isRunning ? 'stop' : 'start',
     isActionBusy: isRequestPending,
   };

@@ -8,6 +8,8 @@ export const offStatus: BroadcastStatus = {
   key: null,
   viewerCount: 0,
   viewers: [],
+  blockedAddresses: [],
+  liveSinceMs: null,
   sourceFps: 0,
   frameBytes: 0,
   outMbps: 0,

@@ -8,6 +8,7 @@ import { loadAssets } from './assets.ts';
 import type { AccessPolicy } from './core/access.ts';
 import { defaultViewersPerAddress, ViewerAdmission } from './core/admission.ts';
 import { AuthGate, generateKey } from './core/auth.ts';
+import { BlockedAddresses } from './core/blocked-addresses.ts';
 import { isListed, parseAddressList } from './core/client-address.ts';
 import { guardConnections } from './core/connection-guard.ts';
 import { FrameHub } from './core/frame-hub.ts';
@@ -170,8 +171,10 @@ export async function startBroadcastServer(
     maxViewersPerAddress: config.maxViewersPerAddress,
     isUncapped,
   });
+  const blocked = new BlockedAddresses();
   const access: AccessPolicy = {
     gate,
+    blocked,
     trustedProxies,
     allowedHosts: allowedHostNames(hostname(), config.allowedHosts),
     log: clientLog,
@@ -194,6 +197,7 @@ export async function startBroadcastServer(
       rtspClients: video?.rtspClients() ?? [],
       videoConsumers: video?.hub.consumerCount ?? 0,
       rejectedVideoChunks: video?.hub.rejectedChunks ?? 0,
+      blockedAddresses: blocked.list(),
     };
   };
 
@@ -289,6 +293,7 @@ export async function startBroadcastServer(
       key: config.key,
       gate,
       authSchemes: options.rtspAuthSchemes,
+      isBlocked: (address) => blocked.isBlocked(address),
       maxClients: config.maxViewers,
       admission,
       stallTimeoutMs: config.stallTimeoutMs,
@@ -344,6 +349,25 @@ export async function startBroadcastServer(
       return videoOutputs.hub.consumerCount;
     },
     onKeyframeRequest: (listener) => videoOutputs.hub.onKeyframeRequest(listener),
+    disconnectViewer(id: number) {
+      const viewer = [...registry.values()].find((candidate) => candidate.id === id);
+      viewer?.end();
+      return viewer !== undefined;
+    },
+    disconnectAll() {
+      const count = registry.size;
+      registry.endAll();
+      return count;
+    },
+    blockAddress(address: string, durationMs: number) {
+      blocked.block(address, durationMs);
+      queueStatus();
+    },
+    allowAddress(address: string) {
+      const wasBlocked = blocked.allow(address);
+      queueStatus();
+      return wasBlocked;
+    },
     status,
     onStatus(listener) {
       listeners.add(listener);

@@ -155,6 +155,16 @@ export interface ServerStatus {
   readonly videoConsumers?: number;
   /** Chunks publishVideo() refused. */
   readonly rejectedVideoChunks?: number;
+  /**
+   * Addresses refused after blockAddress(), with when each block ends (epoch ms). Optional so code that builds
+   * a status by hand keeps compiling; the server always sets it.
+   */
+  readonly blockedAddresses?: readonly BlockedAddressStatus[];
+}
+
+export interface BlockedAddressStatus {
+  readonly address: string;
+  readonly untilMs: number;
 }
 
 export interface BroadcastServer {
@@ -174,6 +184,14 @@ export interface BroadcastServer {
   resume(): void;
   /** End every stream so viewers reconnect (after a size or rotation change). */
   reconnectViewers(): void;
+  /** End one viewer's stream (the id from status().viewers); false when no such viewer is connected. */
+  disconnectViewer(id: number): boolean;
+  /** End every viewer's stream; returns how many were ended. */
+  disconnectAll(): number;
+  /** Refuse every request from `address` (403, every protocol) for `durationMs`. Throws RangeError on ≤ 0. */
+  blockAddress(address: string, durationMs: number): void;
+  /** Lift a block early; false when the address was not blocked. */
+  allowAddress(address: string): boolean;
   status(): ServerStatus;
   /** Called on every viewer join/leave, pause/resume, and once a second while running. Returns unsubscribe. */
   onStatus(listener: (status: ServerStatus) => void): () => void;

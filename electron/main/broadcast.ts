@@ -11,7 +11,8 @@ import type {
 } from '../ipc.ts';
 import { startBroadcastServer } from '../../server/index.ts';
 import type { BroadcastServer, Logger, ServerStatus } from '../../server/types.ts';
-import { defaultPort } from '../settings-limits.ts';
+import { defaultPort, disconnectBlockMs } from '../settings-limits.ts';
+import { describeUserAgent } from './user-agent.ts';
 import type { GateRejectReason } from './validate.ts';
 
 /** Keeps the machine awake while live (main passes powerSaveBlocker; tests pass nothing). */
@@ -54,6 +55,12 @@ export interface Broadcast {
   setCameraState(state: CameraState): void;
   /** Restarts a running server when a setting it was started with (port, key, open mode) changed. */
   settingsChanged(previous: Settings, next: Settings): Promise<void>;
+  /** Ends every stream from this viewer's address and refuses the address for `disconnectBlockMs`. */
+  disconnectViewer(id: number): Result<BroadcastStatus>;
+  /** Ends every stream and refuses each viewer's address for `disconnectBlockMs`. */
+  disconnectAll(): Result<BroadcastStatus>;
+  /** Lifts the block on an address early. */
+  allowAddress(address: string): Result<BroadcastStatus>;
 }
 
 export type GateRejects = Readonly<Partial<Record<GateRejectReason, number>>>;
@@ -63,6 +70,7 @@ export interface StatusExtras {
   /** Main's own gate rejects; the server's count arrives in its status and is shown as 'not-jpeg'. */
   readonly gateRejects: GateRejects;
   readonly warning: AppError | null;
+  readonly liveSinceMs: number | null;
 }
 
 /** Main's reasons next to the server's one: each reason has one counter, and the total is their sum. */
@@ -92,12 +100,18 @@ export function mapServerStatus(
       id: viewer.id,
       address: viewer.address,
       userAgent: viewer.userAgent,
+      device: describeUserAgent(viewer.userAgent),
       fps: viewer.fps,
       bytesSent: viewer.bytesSent,
       skippedFrames: viewer.skippedFrames,
       isSlow: viewer.isSlow,
       connectedAtMs: viewer.connectedAtMs,
     })),
+    blockedAddresses: (status.blockedAddresses ?? []).map(({ address, untilMs }) => ({
+      address,
+      untilMs,
+    })),
+    liveSinceMs: extras.liveSinceMs,
     sourceFps: status.sourceFps,
     frameBytes: status.frame?.bytes ?? 0,
     outMbps: (status.bytesPerSecondOut * 8) / 1_000_000,
@@ -114,6 +128,8 @@ export function offStatus(gateRejects: GateRejects, error: AppError | null): Bro
     key: null,
     viewerCount: 0,
     viewers: [],
+    blockedAddresses: [],
+    liveSinceMs: null,
     sourceFps: 0,
     frameBytes: 0,
     outMbps: 0,
@@ -145,6 +161,7 @@ export function createBroadcast(options: BroadcastOptions): Broadcast {
   let warning: AppError | null = null;
   const gateRejects: Partial<Record<GateRejectReason, number>> = {};
   let cameraPaused = false;
+  let liveSinceMs: number | null = null;
   /** Size of the last frame the running server accepted; null until the first one. */
   let publishedSize: { readonly width: number; readonly height: number } | null = null;
   let isServerRejectLogged = false;
@@ -158,7 +175,12 @@ export function createBroadcast(options: BroadcastOptions): Broadcast {
 
   const status = (): BroadcastStatus => {
     if (server)
-      return mapServerStatus(server, server.status(), { cameraPaused, gateRejects, warning });
+      return mapServerStatus(server, server.status(), {
+        cameraPaused,
+        gateRejects,
+        warning,
+        liveSinceMs,
+      });
     if (starting) return { ...offStatus(gateRejects, null), state: 'starting' };
     return offStatus(gateRejects, lastError);
   };
@@ -181,6 +203,7 @@ export function createBroadcast(options: BroadcastOptions): Broadcast {
         logger,
       });
       server = started;
+      liveSinceMs = Date.now();
       if (cameraPaused) started.pause();
       warning =
         settings.port === null && started.port !== defaultPort
@@ -191,7 +214,12 @@ export function createBroadcast(options: BroadcastOptions): Broadcast {
           : null;
       unsubscribe = started.onStatus((serverStatus) => {
         options.onStatus(
-          mapServerStatus(started, serverStatus, { cameraPaused, gateRejects, warning }),
+          mapServerStatus(started, serverStatus, {
+            cameraPaused,
+            gateRejects,
+            warning,
+            liveSinceMs,
+          }),
         );
       });
       options.keepAwake?.start();
@@ -212,6 +240,7 @@ export function createBroadcast(options: BroadcastOptions): Broadcast {
     const running = server;
     if (!running) return;
     server = null;
+    liveSinceMs = null;
     warning = null;
     publishedSize = null;
     unsubscribe();
@@ -219,6 +248,20 @@ export function createBroadcast(options: BroadcastOptions): Broadcast {
     await Promise.all([running.close(), options.advertiser?.stop()]);
     logger.info('broadcast stopped, port freed');
   }
+
+  const notRunning: Result<never> = {
+    ok: false,
+    code: 'not-running',
+    message: 'The broadcast is off, so nobody is watching.',
+  };
+  /** Block first, then end the streams: a page that reconnects at once is already refused. */
+  const disconnectAddresses = (running: BroadcastServer, addresses: ReadonlySet<string>): void => {
+    for (const address of addresses) running.blockAddress(address, disconnectBlockMs);
+    for (const viewer of running.status().viewers) {
+      if (addresses.has(viewer.address)) running.disconnectViewer(viewer.id);
+    }
+    logger.info(`disconnected and blocked ${[...addresses].join(', ')}`);
+  };
 
   return {
     start: () => serially(open),
@@ -271,6 +314,28 @@ export function createBroadcast(options: BroadcastOptions): Broadcast {
           : 'camera running again',
       );
       push();
+    },
+    disconnectViewer(id) {
+      if (!server) return notRunning;
+      const viewer = server.status().viewers.find((candidate) => candidate.id === id);
+      if (!viewer) {
+        return { ok: false, code: 'invalid-argument', message: 'That viewer has already left.' };
+      }
+      disconnectAddresses(server, new Set([viewer.address]));
+      push();
+      return { ok: true, value: status() };
+    },
+    disconnectAll() {
+      if (!server) return notRunning;
+      disconnectAddresses(server, new Set(server.status().viewers.map((viewer) => viewer.address)));
+      push();
+      return { ok: true, value: status() };
+    },
+    allowAddress(address) {
+      if (!server) return notRunning;
+      server.allowAddress(address);
+      push();
+      return { ok: true, value: status() };
     },
     settingsChanged(previous, next) {
       const affectsServer =

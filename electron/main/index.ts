@@ -23,6 +23,7 @@ import { installContentsHardening, openExternalSafely } from './security.ts';
 import { createScreenSources } from './screen-sources.ts';
 import { openSettingsStore } from './settings-store.ts';
 import { createTray, type LanCamTray } from './tray.ts';
+import { arrivalNotice, ViewerArrivals } from './viewer-arrivals.ts';
 import { pushToWindow } from './window-events.ts';
 import { createControlWindow, createPreviewOpener } from './windows.ts';
 
@@ -101,6 +102,18 @@ async function main(): Promise<void> {
   session.defaultSession.setDisplayMediaRequestHandler((request, callback) => {
     screenSources.handleRequest(request, callback);
   });
+  const arrivals = new ViewerArrivals();
+  let newestViewer: string | null = null;
+  const announceArrivals = (status: BroadcastStatus): void => {
+    const arrived = arrivals.next(status);
+    if (status.viewerCount === 0) newestViewer = null;
+    const newest = arrived.at(-1);
+    if (newest) newestViewer = `${newest.device} at ${newest.address}`;
+    const notice = arrivalNotice(arrived);
+    if (notice && settings.get().notifyOnViewer && Notification.isSupported()) {
+      new Notification({ title: notice.title, body: notice.body, silent: true }).show();
+    }
+  };
 
   const broadcast = createBroadcast({
     settings: () => settings.get(),
@@ -111,7 +124,8 @@ async function main(): Promise<void> {
       if (controlWindow && !controlWindow.isDestroyed()) {
         pushToWindow(controlWindow.webContents, Channels.status, status);
       }
-      tray?.update(status);
+      announceArrivals(status);
+      tray?.update(status, newestViewer);
     },
   });
 

@@ -9,8 +9,10 @@ import {
   checkSettingsPatch,
   createFrameGate,
   isCameraState,
+  isClientAddress,
   isClipboardText,
   isUrlText,
+  isViewerId,
   type FrameGate,
 } from './validate.ts';
 
@@ -148,6 +150,11 @@ export function registerIpcHandlers(ipcMain: IpcMainLike, deps: IpcHandlerDeps):
     },
     [Channels.listScreenSources]: () => deps.screenSources?.list() ?? noScreens,
     [Channels.chooseScreenSource]: (id) => deps.screenSources?.choose(id) ?? noScreens,
+    [Channels.disconnectViewer]: (id) =>
+      isViewerId(id) ? deps.broadcast.disconnectViewer(id) : invalid('not a viewer id'),
+    [Channels.disconnectAll]: () => deps.broadcast.disconnectAll(),
+    [Channels.allowAddress]: (address) =>
+      isClientAddress(address) ? deps.broadcast.allowAddress(address) : invalid('not an address'),
   };
 
   const sendHandlers: SendHandlers = {

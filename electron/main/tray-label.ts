@@ -9,8 +9,11 @@ export interface TrayLabel {
   readonly title: string;
 }
 
-export function trayLabel(status: BroadcastStatus): TrayLabel {
-  const viewers = `${status.viewerCount} viewer${status.viewerCount === 1 ? '' : 's'}`;
+/** `newest`: who started watching last (e.g. "iPhone · Safari at 192.168.1.20"), shown while they watch. */
+export function trayLabel(status: BroadcastStatus, newest: string | null = null): TrayLabel {
+  const count = `${status.viewerCount} viewer${status.viewerCount === 1 ? '' : 's'}`;
+  const viewers =
+    newest !== null && status.viewerCount > 0 ? `${count} (newest: ${newest})` : count;
   switch (status.state) {
     case 'live':
       return {

@@ -11,7 +11,8 @@ export interface TrayActions {
 }
 
 export interface LanCamTray {
-  update(status: BroadcastStatus): void;
+  /** `newest`: who started watching last, shown in the tooltip, menu and macOS title. */
+  update(status: BroadcastStatus, newest?: string | null): void;
   destroy(): void;
 }
 
@@ -21,8 +22,8 @@ export function createTray(iconPath: string, actions: TrayActions): LanCamTray {
   const tray = new Tray(image);
   let lastLabel = '';
 
-  const render = (status: BroadcastStatus): void => {
-    const label = trayLabel(status);
+  const render = (status: BroadcastStatus, newest: string | null = null): void => {
+    const label = trayLabel(status, newest);
     if (label.tooltip === lastLabel) return;
     lastLabel = label.tooltip;
     tray.setToolTip(label.tooltip);

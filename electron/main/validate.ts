@@ -1,4 +1,5 @@
 // Hand-written guards for everything that crosses IPC from the renderer: frames, camera states, settings.
+import { isIP } from 'node:net';
 import {
   cameraControlNames,
   type CameraControlName,
@@ -88,6 +89,20 @@ export function isClipboardText(value: unknown): value is string {
   return isShortText(value, 8192);
 }
 
+/** A viewer id as the server hands them out: a positive safe integer. */
+export function isViewerId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+}
+
+/**
+ * A client address as the server reports it: IPv4 dotted quad or IPv6 text (with an optional zone), nothing
+ * else, so the renderer cannot make main block a host name or a CIDR range.
+ */
+export function isClientAddress(value: unknown): value is string {
+  if (!isShortText(value, 64) || value.length === 0) return false;
+  return isIP(value.split('%')[0] ?? '') !== 0;
+}
+
 /** URL-safe, at least 96 bits of base64url. */
 const accessKeyPattern = /^[A-Za-z0-9_-]{16,128}$/;
 // Control characters would end up drawn on frames and inside the mDNS name.
@@ -138,6 +153,7 @@ export const settingsFieldGuards: {
   startOnLaunch: (v) => typeof v === 'boolean',
   launchAtLogin: (v) => typeof v === 'boolean',
   cameraControls: isCameraControls,
+  notifyOnViewer: (v) => typeof v === 'boolean',
 };
 
 const settingsKeys = Object.keys(settingsFieldGuards) as (keyof Settings)[];

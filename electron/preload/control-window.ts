@@ -26,6 +26,9 @@ const api = {
   copyText: (text) => ipc.invoke(Channels.copyText, text),
   listScreenSources: () => ipc.invoke(Channels.listScreenSources),
   chooseScreenSource: (id) => ipc.invoke(Channels.chooseScreenSource, id),
+  disconnectViewer: (id) => ipc.invoke(Channels.disconnectViewer, id),
+  disconnectAll: () => ipc.invoke(Channels.disconnectAll),
+  allowAddress: (address) => ipc.invoke(Channels.allowAddress, address),
 } satisfies LanCamApi;
 
 contextBridge.exposeInMainWorld('lancam', api);

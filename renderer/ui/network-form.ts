@@ -18,6 +18,7 @@ export class NetworkForm {
   readonly #portError = byId('port-error', HTMLElement);
   readonly #openMode = byId('open-mode', HTMLInputElement);
   readonly #openModeNote = byId('open-mode-note', HTMLElement);
+  readonly #notifyOnViewer = byId('notify-viewers', HTMLInputElement);
   readonly #startOnLaunch = byId('start-on-launch', HTMLInputElement);
   readonly #launchAtLogin = byId('launch-at-login', HTMLInputElement);
   readonly #hint = byId('network-hint', HTMLElement);
@@ -67,6 +68,9 @@ export class NetworkForm {
     this.#openMode.addEventListener('change', () => {
       void this.#changeOpenMode();
     });
+    this.#notifyOnViewer.addEventListener('change', () => {
+      void this.#apply({ notifyOnViewer: this.#notifyOnViewer.checked });
+    });
     this.#startOnLaunch.addEventListener('change', () => {
       void this.#apply({ startOnLaunch: this.#startOnLaunch.checked });
     });
@@ -89,6 +93,7 @@ export class NetworkForm {
       ? 'On: anyone on this network can watch, no key needed.'
       : 'Off: viewers need the access key.';
     this.#openModeNote.classList.toggle('warning', settings.openMode);
+    this.#notifyOnViewer.checked = settings.notifyOnViewer;
     this.#startOnLaunch.checked = settings.startOnLaunch;
     this.#launchAtLogin.checked = settings.launchAtLogin;
   }

@@ -1,21 +1,44 @@
 // The camera settings form: fills itself from Settings and the camera list, reports each change as a patch.
 import type { ResolutionPreset, Rotation, Settings } from '../../electron/ipc.ts';
-import { PRESET_LABELS } from '../camera-constraints.ts';
+import { PRESET_LABELS, PRESET_SIZES } from '../camera-constraints.ts';
 import type { CameraDevice } from '../camera-devices.ts';
+import type { Size } from '../shared/frame-geometry.ts';
+import {
+  estimateMbpsPerViewer,
+  formatEstimate,
+  qualityLabels,
+  qualityLevelOf,
+  qualityLevels,
+  qualityValues,
+  type QualityLevel,
+} from '../quality-levels.ts';
 import {
   fpsRange,
-  jpegQualityRange,
   overlayTextMaxLength,
   resolutionPresets,
   rotations,
 } from '../../electron/settings-limits.ts';
-import { clampFps, clampQuality } from '../setting-inputs.ts';
+import { clampFps } from '../setting-inputs.ts';
 import { byId } from './dom.ts';
 
 const presets: readonly ResolutionPreset[] = resolutionPresets;
 
 function isPreset(value: string): value is ResolutionPreset {
   return (presets as readonly string[]).includes(value);
+}
+
+/** Frame-rate presets, in people's words; a saved rate outside them is listed too, so it is not lost. */
+const fpsPresets: readonly (readonly [number, string])[] = [
+  [5, '5 fps (saves bandwidth)'],
+  [10, '10 fps'],
+  [15, '15 fps'],
+  [24, '24 fps (film)'],
+  [30, '30 fps (smooth)'],
+  [60, '60 fps (very smooth)'],
+];
+
+function isQualityLevel(value: string): value is QualityLevel {
+  return (qualityLevels as readonly string[]).includes(value);
 }
 
 function toRotation(value: string): Rotation {
@@ -26,21 +49,22 @@ export class SettingsForm {
   readonly #camera = byId('camera', HTMLSelectElement);
   readonly #resolution = byId('resolution', HTMLSelectElement);
   readonly #rotation = byId('rotation', HTMLSelectElement);
-  readonly #fps = byId('fps', HTMLInputElement);
-  readonly #fpsValue = byId('fps-value', HTMLOutputElement);
-  readonly #quality = byId('quality', HTMLInputElement);
-  readonly #qualityValue = byId('quality-value', HTMLOutputElement);
+  readonly #fps = byId('fps', HTMLSelectElement);
+  readonly #quality = byId('quality', HTMLSelectElement);
+  readonly #estimate = byId('quality-estimate', HTMLElement);
   readonly #mirror = byId('mirror', HTMLInputElement);
   readonly #overlay = byId('overlay', HTMLInputElement);
   readonly #overlayText = byId('overlay-text', HTMLInputElement);
   readonly #overlayField = byId('overlay-text-field', HTMLElement);
   #cameraId: string | null = null;
+  #settings: Settings | null = null;
+  /** The encoded size while the camera runs; before that the resolution preset stands in. */
+  #outputSize: Size | null = null;
 
   constructor(onChange: (patch: Partial<Settings>) => void) {
-    this.#fps.min = String(fpsRange.min);
-    this.#fps.max = String(fpsRange.max);
-    this.#quality.min = String(jpegQualityRange.min);
-    this.#quality.max = String(jpegQualityRange.max);
+    this.#quality.replaceChildren(
+      ...qualityLevels.map((level) => new Option(qualityLabels[level], level)),
+    );
     this.#overlayText.maxLength = overlayTextMaxLength;
     this.#resolution.replaceChildren(
       ...presets.map((preset) => new Option(PRESET_LABELS[preset], preset)),
@@ -58,18 +82,12 @@ export class SettingsForm {
     this.#rotation.addEventListener('change', () => {
       onChange({ rotation: toRotation(this.#rotation.value) });
     });
-    // Sliders: show the value while dragging, apply on release (one settings write, not fifty).
-    this.#fps.addEventListener('input', () => {
-      this.#fpsValue.value = String(clampFps(this.#fps.valueAsNumber));
-    });
     this.#fps.addEventListener('change', () => {
-      onChange({ fps: clampFps(this.#fps.valueAsNumber) });
-    });
-    this.#quality.addEventListener('input', () => {
-      this.#qualityValue.value = clampQuality(this.#quality.valueAsNumber).toFixed(2);
+      onChange({ fps: clampFps(Number(this.#fps.value)) });
     });
     this.#quality.addEventListener('change', () => {
-      onChange({ jpegQuality: clampQuality(this.#quality.valueAsNumber) });
+      const level = this.#quality.value;
+      if (isQualityLevel(level)) onChange({ jpegQuality: qualityValues[level] });
     });
     this.#mirror.addEventListener('change', () => {
       onChange({ mirror: this.#mirror.checked });
@@ -88,17 +106,44 @@ export class SettingsForm {
     this.#selectCamera();
     this.#resolution.value = settings.resolution;
     this.#rotation.value = String(settings.rotation);
-    const fps = clampFps(settings.fps);
-    this.#fps.valueAsNumber = fps;
-    this.#fpsValue.value = String(fps);
-    const quality = clampQuality(settings.jpegQuality);
-    this.#quality.valueAsNumber = quality;
-    this.#qualityValue.value = quality.toFixed(2);
+    this.#settings = settings;
+    this.#renderFps(clampFps(settings.fps));
+    this.#quality.value = qualityLevelOf(settings.jpegQuality);
+    this.#renderEstimate();
     this.#mirror.checked = settings.mirror;
     this.#overlay.checked = settings.overlay;
     this.#overlayField.hidden = !settings.overlay;
     if (document.activeElement !== this.#overlayText)
       this.#overlayText.value = settings.overlayText;
+  }
+
+  /** The size frames are encoded at (null when the camera is off), for the bandwidth estimate. */
+  setOutputSize(size: Size | null): void {
+    if (size?.width === this.#outputSize?.width && size?.height === this.#outputSize?.height)
+      return;
+    this.#outputSize = size;
+    this.#renderEstimate();
+  }
+
+  #renderFps(fps: number): void {
+    const options = fpsPresets
+      .filter(([value]) => value >= fpsRange.min && value <= fpsRange.max)
+      .map(([value, label]) => new Option(label, String(value)));
+    if (!fpsPresets.some(([value]) => value === fps)) {
+      options.push(new Option(`${fps} fps (your setting)`, String(fps)));
+      options.sort((a, b) => Number(a.value) - Number(b.value));
+    }
+    this.#fps.replaceChildren(...options);
+    this.#fps.value = String(fps);
+  }
+
+  #renderEstimate(): void {
+    const settings = this.#settings;
+    if (!settings) return;
+    const size = this.#outputSize ?? PRESET_SIZES[settings.resolution];
+    const level = qualityLevelOf(settings.jpegQuality);
+    const mbps = estimateMbpsPerViewer(size.width, size.height, clampFps(settings.fps), level);
+    this.#estimate.textContent = formatEstimate(mbps);
   }
 
   setCameras(cameras: readonly CameraDevice[]): void {

@@ -1,61 +1,80 @@
-// The state pill, the big Start/Stop button, the preview stage and the error/notice area.
+// The LIVE marker (with how long), the big Start/Stop button, the preview stage and the message/notice area.
 import type { BroadcastView } from '../broadcast-view.ts';
 import type { CameraProblem } from '../camera-errors.ts';
+import { formatDuration } from '../format.ts';
 import { byId } from './dom.ts';
+import { PreviewStage, type PreviewLook } from './preview-stage.ts';
 
 export interface StatusViewHandlers {
   readonly toggle: () => void;
-  readonly retry: () => void;
   readonly openPreview: () => void;
+}
+
+/** The one button a message offers: the action that fixes it (never a retry that fails the same way). */
+export interface MessageAction {
+  readonly label: string;
+  readonly run: () => void;
 }
 
 export class StatusView {
   readonly #state = byId('state', HTMLElement);
   readonly #stateLabel = byId('state-label', HTMLElement);
+  readonly #liveFor = byId('live-for', HTMLElement);
   readonly #toggle = byId('toggle', HTMLButtonElement);
-  readonly #preview = byId('preview', HTMLVideoElement);
+  readonly #stage = new PreviewStage();
   readonly #placeholder = byId('stage-placeholder', HTMLElement);
   readonly #badge = byId('stage-badge', HTMLElement);
   readonly #message = byId('message', HTMLElement);
   readonly #messageTitle = byId('message-title', HTMLElement);
   readonly #messageDetail = byId('message-detail', HTMLElement);
   readonly #messageSteps = byId('message-steps', HTMLOListElement);
-  readonly #retry = byId('message-retry', HTMLButtonElement);
+  readonly #action = byId('message-action', HTMLButtonElement);
   readonly #notice = byId('notice', HTMLElement);
+  readonly #keepUp = byId('keep-up', HTMLElement);
   readonly #viewerPreview = byId('preview-as-viewer', HTMLButtonElement);
+  #runAction: (() => void) | null = null;
 
   constructor(handlers: StatusViewHandlers) {
     this.#toggle.addEventListener('click', handlers.toggle);
-    this.#retry.addEventListener('click', handlers.retry);
+    this.#action.addEventListener('click', () => {
+      this.#runAction?.();
+    });
     this.#viewerPreview.addEventListener('click', handlers.openPreview);
   }
 
   get preview(): HTMLVideoElement {
-    return this.#preview;
+    return this.#stage.video;
   }
 
-  render(
-    view: BroadcastView,
-    hasPicture: boolean,
-    badge: string | null,
-    isMirrored: boolean,
-  ): void {
+  get stage(): PreviewStage {
+    return this.#stage;
+  }
+
+  render(view: BroadcastView, hasPicture: boolean, look: PreviewLook): void {
     this.#state.dataset.state = view.state;
     this.#stateLabel.textContent = view.label;
     document.title = view.state === 'live' ? 'LanCam · Live' : 'LanCam';
     this.#toggle.dataset.action = view.action;
     this.#toggle.textContent = view.action === 'start' ? 'Start broadcast' : 'Stop broadcast';
-    this.#toggle.disabled = view.isActionBusy;
+    // aria-disabled, not disabled: a disabled button drops keyboard focus to <body> mid-request.
+    this.#toggle.setAttribute('aria-disabled', String(view.isActionBusy));
     this.#toggle.setAttribute('aria-busy', String(view.isActionBusy));
     this.#viewerPreview.disabled = view.state !== 'live' && view.state !== 'paused';
     this.#placeholder.hidden = hasPicture;
-    this.#preview.classList.toggle('mirrored', isMirrored);
-    this.#badge.hidden = badge === null;
-    this.#badge.textContent = badge ?? '';
+    this.#stage.setLook(look);
     this.#placeholderText(view.state);
   }
 
-  showProblem(problem: CameraProblem | null, canRetry: boolean): void {
+  /** Ticks every second: how long live, the measured output badge, the overlay clock. */
+  renderClock(liveForMs: number | null, badge: string | null): void {
+    this.#liveFor.hidden = liveForMs === null;
+    this.#liveFor.textContent = liveForMs === null ? '' : `for ${formatDuration(liveForMs)}`;
+    this.#badge.hidden = badge === null;
+    this.#badge.textContent = badge ?? '';
+    this.#stage.update();
+  }
+
+  showProblem(problem: CameraProblem | null, action: MessageAction | null): void {
     this.#message.hidden = problem === null;
     if (!problem) return;
     this.#messageTitle.textContent = problem.title;
@@ -67,12 +86,19 @@ export class StatusView {
         return item;
       }),
     );
-    this.#retry.hidden = !canRetry;
+    this.#action.hidden = action === null;
+    this.#action.textContent = action?.label ?? '';
+    this.#runAction = action?.run ?? null;
   }
 
   showNotice(text: string | null): void {
     this.#notice.hidden = text === null;
     this.#notice.textContent = text ?? '';
+  }
+
+  showKeepUp(text: string | null): void {
+    this.#keepUp.hidden = text === null;
+    this.#keepUp.textContent = text ?? '';
   }
 
   #placeholderText(state: BroadcastView['state']): void {

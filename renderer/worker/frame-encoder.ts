@@ -1,5 +1,6 @@
 // Draws one camera frame onto an OffscreenCanvas (mirror, rotation, overlay) and encodes it as JPEG.
 import { frameTransform, outputSize, type Size } from '../shared/frame-geometry.ts';
+import { overlayFont, overlayLayout } from '../shared/overlay-layout.ts';
 import { overlayText } from '../shared/overlay-text.ts';
 import type { EncodeOptions } from '../shared/worker-protocol.ts';
 
@@ -58,13 +59,13 @@ export class FrameEncoder {
 }
 
 function drawOverlay(context: OffscreenCanvasRenderingContext2D, size: Size, text: string): void {
-  const fontPx = Math.max(12, Math.round(size.height / 30));
-  const pad = Math.round(fontPx / 2);
-  context.font = `600 ${fontPx}px system-ui, sans-serif`;
+  // Measured at 100 px, then laid out to fit: a fixed height/30 font overflowed portrait frames (90°/270°).
+  context.font = overlayFont(100);
+  const layout = overlayLayout(size, context.measureText(text).width / 100);
+  context.font = overlayFont(layout.fontPx);
   context.textBaseline = 'top';
-  const width = context.measureText(text).width;
   context.fillStyle = 'rgba(0, 0, 0, 0.55)';
-  context.fillRect(pad, pad, width + pad * 2, fontPx + pad * 1.5);
+  context.fillRect(layout.pad, layout.pad, layout.boxWidth, layout.boxHeight);
   context.fillStyle = '#fff';
-  context.fillText(text, pad * 2, pad * 1.75);
+  context.fillText(text, layout.textX, layout.textY);
 }

@@ -3,6 +3,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { BlockList } from 'node:net';
 import { presentedKeys, type AuthGate } from './auth.ts';
+import type { BlockedAddresses } from './blocked-addresses.ts';
 import { resolveClientAddress } from './client-address.ts';
 import { isAllowedHost } from './host-check.ts';
 import type { RateLimitedLog } from './rate-limited-log.ts';
@@ -14,6 +15,8 @@ export interface AccessPolicy {
   /** Names accepted as Host in open mode besides IP literals (see allowedHostNames). */
   readonly allowedHosts: ReadonlySet<string>;
   readonly log: RateLimitedLog;
+  /** Addresses the user disconnected; absent: nobody is blocked. */
+  readonly blocked?: BlockedAddresses;
 }
 
 export interface AccessRequest {
@@ -23,7 +26,7 @@ export interface AccessRequest {
   readonly query: URLSearchParams;
 }
 
-export type AccessRefusal = 'host' | 'missing-key' | 'wrong-key' | 'locked';
+export type AccessRefusal = 'blocked' | 'host' | 'missing-key' | 'wrong-key' | 'locked';
 
 export type AccessDecision =
   | { readonly isAllowed: true; readonly address: string }
@@ -48,6 +51,18 @@ export function checkAccess(
     request.headers['x-forwarded-for'],
     policy.trustedProxies,
   );
+  // Before the key: the user's own "Disconnect" outranks a key the blocked device still holds.
+  if (policy.blocked?.isBlocked(address, nowMs)) {
+    return {
+      isAllowed: false,
+      address,
+      refusal: 'blocked',
+      status: 403,
+      message:
+        'The owner of this camera disconnected this device. Ask them to allow it again in LanCam.',
+      headers: {},
+    };
+  }
   if (gate.isOpen) {
     // With a key, a rebound page cannot read anything without it; the Host check matters in open mode only.
     const host = request.headers.host;

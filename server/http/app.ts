@@ -102,7 +102,7 @@ export function createApp(deps: AppDeps): Koa {
     });
     if (!access.isAllowed) {
       ctx.set(access.headers);
-      if (route === 'page' && access.refusal !== 'host') {
+      if (route === 'page' && access.refusal !== 'host' && access.refusal !== 'blocked') {
         // A card rather than a Basic prompt: it asks for the key, says when one was wrong or the address is
         // locked out, and reveals nothing else.
         ctx.remove('WWW-Authenticate');

@@ -29,18 +29,22 @@ export interface RtspAuthOptions {
   readonly key: string | null;
   /** Offered in this order in 401 challenges; both are always accepted. Default Digest first. */
   readonly schemes?: readonly AuthScheme[];
+  /** Addresses the user disconnected and blocked: refused (403) like a locked-out address, key or not. */
+  readonly isBlocked?: (address: string) => boolean;
 }
 
 export class RtspAuthenticator {
   readonly #gate: AuthGate;
   readonly #key: string | null;
   readonly #schemes: readonly AuthScheme[];
+  readonly #isBlocked: (address: string) => boolean;
   readonly #secret = randomBytes(32);
 
   constructor(options: RtspAuthOptions) {
     this.#gate = options.gate;
     this.#key = options.key;
     this.#schemes = options.schemes ?? ['digest', 'basic'];
+    this.#isBlocked = options.isBlocked ?? (() => false);
   }
 
   get isOpen(): boolean {
@@ -55,6 +59,7 @@ export class RtspAuthenticator {
     address: string,
     nowMs = Date.now(),
   ): RtspAuthVerdict {
+    if (this.#isBlocked(address)) return 'locked';
     if (this.#gate.isOpen || this.#key === null) return 'ok';
     if (authorization !== undefined && /^Digest\s/i.test(authorization)) {
       return this.#judgeDigest(method, authorization, address, nowMs);

@@ -22,6 +22,8 @@ export interface VideoOutputOptions {
   readonly key: string | null;
   readonly gate: AuthGate;
   readonly authSchemes: readonly AuthScheme[] | undefined;
+  /** Addresses the user blocked; refused like a locked-out address. */
+  readonly isBlocked?: (address: string) => boolean;
   readonly maxClients: number;
   /** Viewer slots shared with the HTTP protocols. */
   readonly admission?: ViewerAdmission;
@@ -57,6 +59,7 @@ export async function startVideoOutputs(options: VideoOutputOptions): Promise<Vi
         gate: options.gate,
         key: options.key,
         ...(options.authSchemes && { schemes: options.authSchemes }),
+        ...(options.isBlocked && { isBlocked: options.isBlocked }),
       }),
       udp,
       maxClients: options.maxClients,

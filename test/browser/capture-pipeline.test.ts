@@ -2,7 +2,7 @@
 // viewers (ffmpeg included) at rate and size, idle mode, live resolution change, camera loss, screenshot,
 // and the Network & startup card (port, open mode behind a confirmation, refused saves).
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -129,7 +129,10 @@ describe(
 
     it('shows the URL list and QR code while live (screenshot artifact)', async () => {
       const holdViewer = await viewer();
-      await waitFor('URL list', async () => (await page.locator('#urls li').count()) > 0);
+      await waitFor(
+        'share link',
+        async () => ((await page.locator('#share-link').textContent()) ?? '') !== '',
+      );
       await waitFor('QR code', async () =>
         page
           .locator('#qr')
@@ -169,18 +172,12 @@ describe(
         `data:image/png;base64,${png.toString('base64')}`,
       );
       assert.ok(stats.colours > 200, `screenshot has only ${stats.colours} distinct colours`);
-      // The README picture is refreshed on request only, so a test run never dirties the work tree.
-      if (process.env.LANCAM_UPDATE_SCREENSHOTS === '1') {
-        await copyFile(file, path.join(root, 'docs/screenshot-control.png'));
-      }
-      await page.getByRole('button', { name: 'Copy address 1' }).click();
+      // The README pictures come from screenshots.test.ts (light, dark, viewer page); this one is an artifact.
+      await page.getByRole('button', { name: 'Copy link' }).click();
       await waitFor('copied URL', () => bridge.copied.length > 0);
       assert.match(bridge.copied[0] ?? '', /key=/);
       // The visible URL is masked; the copied one carries the key.
-      assert.doesNotMatch(
-        (await page.locator('#urls code').first().textContent()) ?? '',
-        /test-key/,
-      );
+      assert.doesNotMatch((await page.locator('#share-link').textContent()) ?? '', /test-key/);
       // The ready-made lines are one click away and carry the key too.
       await page.getByText('Use in VLC, ffmpeg').click();
       await page.getByRole('button', { name: 'Copy OpenCV (Python) line' }).click();
@@ -233,6 +230,8 @@ describe(
       );
       await page.getByText('The camera stopped').waitFor();
       assert.equal(bridge.cameraStates.at(-1)?.kind, 'ended');
+      // It resumes by itself: no "Try again" beside it (issue 8, point 6).
+      assert.equal(await page.locator('#message-action').isVisible(), false);
       await waitFor(
         'placeholder frame',
         () => v.parts.some((p) => p.body.equals(placeholder)),
@@ -254,6 +253,8 @@ describe(
     });
 
     it('saves a fixed port as a number and refuses one out of range', async () => {
+      // Network & startup is folded until the user opens it.
+      await page.locator('#network-card > summary').click();
       await page.getByRole('checkbox', { name: /Automatic/ }).uncheck();
       // Unticking pins the port in use, so the live broadcast stays where viewers found it.
       await waitFor('pinned port', () => typeof bridge.settings.port === 'number');
@@ -295,6 +296,7 @@ describe(
     it('turns on open mode only after a confirmation, then warns instead of showing the key', async () => {
       const openMode = page.getByRole('checkbox', { name: /Open mode/ });
       const dialog = page.getByRole('dialog', { name: 'Turn on open mode?' });
+      await page.locator('#key-details > summary').click();
       await page.locator('#key-row').waitFor();
       // Keyboard only: Space opens the question, focus lands on the safe answer, Escape dismisses it.
       await openMode.focus();

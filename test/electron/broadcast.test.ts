@@ -61,6 +61,66 @@ function harness(overrides: Partial<Settings> = {}) {
 }
 
 describe('createBroadcast', () => {
+  it('Disconnect ends every stream from that address and blocks it for 5 minutes; Allow again lifts it', async () => {
+    const h = harness();
+    assert.equal(h.broadcast.disconnectAll().ok, false, 'nothing to disconnect while off');
+    const started = await h.broadcast.start();
+    assert.ok(started.ok);
+    const { port, key } = started.value;
+    const jpeg = new Uint8Array(await readFile(placeholder));
+    h.broadcast.publishFrame(jpeg, { captureTimeMs: Date.now(), width: 640, height: 480 });
+    const url = `http://127.0.0.1:${port}/stream.mjpg?key=${key}`;
+    const open = (): Promise<{ status: number; closed: Promise<void> }> =>
+      new Promise((resolve, reject) => {
+        get(
+          url,
+          {
+            localAddress: '127.0.0.77',
+            agent: false,
+            headers: { 'User-Agent': 'VLC/3.0.20 LibVLC/3.0.20' },
+          },
+          (response) => {
+            response.resume();
+            resolve({
+              status: response.statusCode ?? 0,
+              closed: new Promise((done) => {
+                response.once('close', () => {
+                  done();
+                });
+              }),
+            });
+          },
+        ).on('error', reject);
+      });
+    const first = await open();
+    assert.equal(first.status, 200);
+    let viewer = h.broadcast.status().viewers[0];
+    for (let i = 0; i < 100 && !viewer; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      viewer = h.broadcast.status().viewers[0];
+    }
+    assert.ok(viewer);
+    assert.equal(viewer.device, 'VLC');
+    const result = h.broadcast.disconnectViewer(viewer.id);
+    assert.ok(result.ok);
+    await first.closed;
+    const blocked = h.broadcast.status().blockedAddresses;
+    assert.deepEqual(
+      blocked.map((entry) => entry.address),
+      ['127.0.0.77'],
+    );
+    const leftMs = blocked[0]!.untilMs - Date.now();
+    assert.ok(leftMs > 290_000 && leftMs <= 300_000, `${leftMs} ms`);
+    assert.equal((await open()).status, 403);
+    assert.equal(h.broadcast.disconnectViewer(viewer.id).ok, false, 'already gone');
+    assert.ok(h.broadcast.allowAddress('127.0.0.77').ok);
+    assert.deepEqual(h.broadcast.status().blockedAddresses, []);
+    const again = await open();
+    assert.equal(again.status, 200);
+    await h.broadcast.stop();
+    await again.closed;
+  });
+
   it('start → live with key and URLs; stop → off and the port is free again', async () => {
     const h = harness();
     assert.equal(h.broadcast.status().state, 'off');
@@ -224,7 +284,7 @@ describe('pure mapping', () => {
           },
         ],
       },
-      { cameraPaused: false, gateRejects: { 'rate-limited': 3 }, warning: null },
+      { cameraPaused: false, gateRejects: { 'rate-limited': 3 }, warning: null, liveSinceMs: 1 },
     );
     assert.equal(status.state, 'live');
     assert.equal(status.outMbps, 10);

@@ -51,6 +51,9 @@ const apiNames: readonly (keyof LanCamApi)[] = [
   'copyText',
   'listScreenSources',
   'chooseScreenSource',
+  'disconnectViewer',
+  'disconnectAll',
+  'allowAddress',
 ];
 
 /** The page's global, typed for page.evaluate callbacks (the test tsconfig has no renderer globals). */
@@ -338,9 +341,18 @@ describe('Electron wiring harness (no Electron runtime needed)', { skip }, () =>
         settings: await api.updateSettings({ overlayText: 'Harness' }),
         invalid: await api.updateSettings({ fps: 1000 }),
         preview: await api.openPreview(),
+        // No viewer 1 exists here: a typed refusal; a bad id is refused before the broadcast sees it.
+        disconnect: await api.disconnectViewer(1),
+        disconnectBad: await api.disconnectViewer(-1),
+        disconnectAll: await api.disconnectAll(),
+        allow: await api.allowAddress('192.168.1.20'),
       };
     });
     assert.deepEqual(results.copy, { ok: true, value: null });
+    assert.equal(results.disconnect.ok, false);
+    assert.equal(!results.disconnectBad.ok && results.disconnectBad.message, 'not a viewer id');
+    assert.equal(results.disconnectAll.ok === broadcast.isLive, true);
+    assert.equal(results.allow.ok === broadcast.isLive, true);
     assert.deepEqual(results.open, { ok: true, value: null });
     assert.equal(results.refused.ok, false);
     assert.equal(results.settings.ok && results.settings.value.overlayText, 'Harness');

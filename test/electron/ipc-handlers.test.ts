@@ -41,6 +41,18 @@ function recordingBroadcast() {
       calls.push(`settings:${previous.accessKey === next.accessKey ? 'same-key' : 'new-key'}`);
       return Promise.resolve();
     },
+    disconnectViewer: (id) => {
+      calls.push(`disconnect:${id}`);
+      return { ok: true, value: status() };
+    },
+    disconnectAll: () => {
+      calls.push('disconnect-all');
+      return { ok: true, value: status() };
+    },
+    allowAddress: (address) => {
+      calls.push(`allow:${address}`);
+      return { ok: true, value: status() };
+    },
   };
   return { broadcast, calls, frames };
 }
@@ -225,5 +237,34 @@ describe('payload guards', () => {
       value: null,
     });
     assert.deepEqual(copied, ['ffplay http://x/']);
+  });
+
+  it('viewer channels validate ids and addresses before the broadcast sees them', async () => {
+    const { ipcMain, calls } = setup();
+    for (const bad of [0, -1, 1.5, '3', null, Number.MAX_SAFE_INTEGER + 1]) {
+      const refused = (await ipcMain.invoke(
+        trusted,
+        Channels.disconnectViewer,
+        bad,
+      )) as Result<null>;
+      assert.equal(refused.ok, false, String(bad));
+    }
+    for (const bad of ['', 'evil.example', '10.0.0.0/8', 42, 'x'.repeat(100), '1.2.3']) {
+      const refused = (await ipcMain.invoke(trusted, Channels.allowAddress, bad)) as Result<null>;
+      assert.equal(refused.ok, false, String(bad));
+    }
+    await ipcMain.invoke(trusted, Channels.disconnectViewer, 7);
+    await ipcMain.invoke(trusted, Channels.disconnectAll);
+    await ipcMain.invoke(trusted, Channels.allowAddress, '192.168.1.20');
+    await ipcMain.invoke(trusted, Channels.allowAddress, 'fe80::1%eth0');
+    assert.deepEqual(calls, [
+      'disconnect:7',
+      'disconnect-all',
+      'allow:192.168.1.20',
+      'allow:fe80::1%eth0',
+    ]);
+    const untrusted: IpcEventLike = { ...trusted, sender: otherContents };
+    await assert.rejects(ipcMain.invoke(untrusted, Channels.disconnectAll));
+    assert.equal(calls.length, 4);
   });
 });

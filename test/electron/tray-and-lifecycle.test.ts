@@ -19,6 +19,15 @@ describe('trayLabel', () => {
     const failed = offStatus({}, { code: 'port-in-use', message: 'Port 8080 is in use' });
     assert.equal(trayLabel(failed).headline, 'Off — Port 8080 is in use');
   });
+
+  it('names the newest viewer while anyone watches', () => {
+    const live = { ...offStatus({}, null), state: 'live' as const, viewerCount: 1 };
+    const label = trayLabel(live, 'iPhone · Safari at 192.168.1.20');
+    assert.equal(label.headline, 'Live — 1 viewer (newest: iPhone · Safari at 192.168.1.20)');
+    assert.equal(label.tooltip, 'LanCam: live, 1 viewer (newest: iPhone · Safari at 192.168.1.20)');
+    assert.equal(label.title, '● 1');
+    assert.equal(trayLabel({ ...live, viewerCount: 0 }, 'x').headline, 'Live — 0 viewers');
+  });
 });
 
 describe('closeAction', () => {

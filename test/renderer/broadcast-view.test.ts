@@ -25,10 +25,13 @@ describe('broadcast view', () => {
   });
 
   it('is live with viewers, and says so when nobody watches', () => {
-    assert.equal(broadcastView(live, running, false).label, 'Live');
+    assert.equal(
+      broadcastView({ ...live, viewerCount: 2 }, running, false).label,
+      'Live · 2 watching',
+    );
     assert.equal(
       broadcastView({ ...live, viewerCount: 0 }, running, false).label,
-      'Live · no viewers',
+      'Live · nobody watching',
     );
   });
 

@@ -1,4 +1,5 @@
-// renderer/problem-view.ts: the camera's problem wins over main's error; main's error shows otherwise.
+// renderer/problem-view.ts: the camera's problem wins over main's error; each problem offers only the action
+// that fixes it; a port fallback while live is a note, not an error.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { BroadcastStatus } from '../../electron/ipc.ts';
@@ -15,38 +16,65 @@ const blocked = { code: 'NotAllowedError', title: 'Blocked', detail: 'd', steps:
 
 describe('problemView', () => {
   it('shows nothing when all is well', () => {
-    assert.deepEqual(problemView({ kind: 'running', label: 'Cam' }, offStatus), {
+    assert.deepEqual(problemView({ kind: 'running', label: 'Cam' }, offStatus, false), {
       problem: null,
-      isCameraProblem: false,
+      fix: null,
+      note: null,
     });
   });
 
-  it('shows a failed or ended camera as the camera problem, even when main has an error', () => {
-    assert.deepEqual(problemView({ kind: 'failed', problem: blocked }, portBusy), {
+  it('a blocked camera offers Try again (after the steps); an unplugged one offers nothing', () => {
+    assert.deepEqual(problemView({ kind: 'failed', problem: blocked }, portBusy, true), {
       problem: blocked,
-      isCameraProblem: true,
+      fix: 'retry',
+      note: null,
     });
-    assert.deepEqual(problemView({ kind: 'ended' }, portBusy), {
+    assert.deepEqual(problemView({ kind: 'ended' }, { ...offStatus, state: 'paused' }, true), {
       problem: cameraEndedProblem,
-      isCameraProblem: true,
+      fix: null,
+      note: null,
     });
   });
 
-  it("shows main's error otherwise, as a broadcast problem", () => {
-    assert.deepEqual(problemView({ kind: 'off' }, portBusy), {
-      problem: {
-        code: 'port-in-use',
-        title: 'Broadcast problem',
-        detail: 'Port 8080 is in use',
-        steps: [],
-      },
-      isCameraProblem: false,
-    });
-    assert.deepEqual(broadcastProblem('Could not start', { code: 'internal', message: 'x' }), {
-      code: 'internal',
-      title: 'Could not start',
-      detail: 'x',
+  it('a busy fixed port offers the automatic port, never a retry', () => {
+    const view = problemView({ kind: 'off' }, portBusy, true);
+    assert.deepEqual(view.problem, {
+      code: 'port-in-use',
+      title: 'Broadcast problem',
+      detail: 'Port 8080 is in use',
       steps: [],
+    });
+    assert.equal(view.fix, 'use-automatic-port');
+    // The start failure as the controller records it (on the camera) gets the same fix.
+    const failed = broadcastProblem('The broadcast could not start', {
+      code: 'port-in-use',
+      message: 'x',
+    });
+    assert.equal(
+      problemView({ kind: 'failed', problem: failed }, offStatus, true).fix,
+      'use-automatic-port',
+    );
+    // Already automatic, or an internal error: no button that would fail the same way.
+    assert.equal(problemView({ kind: 'off' }, portBusy, false).fix, null);
+    const internal = {
+      ...offStatus,
+      state: 'error',
+      error: { code: 'internal', message: 'x' },
+    } as const;
+    assert.equal(problemView({ kind: 'off' }, internal, true).fix, null);
+  });
+
+  it('a port fallback while live is a neutral note, not a problem', () => {
+    const fallback: BroadcastStatus = {
+      ...offStatus,
+      state: 'live',
+      port: 8081,
+      error: { code: 'port-in-use', message: 'Port 8080 was busy, so LanCam uses port 8081.' },
+    };
+    assert.deepEqual(problemView({ kind: 'running', label: 'Cam' }, fallback, false), {
+      problem: null,
+      fix: null,
+      note: 'Port 8080 was busy, so LanCam uses port 8081.',
     });
   });
 });

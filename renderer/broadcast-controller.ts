@@ -154,7 +154,11 @@ export class BroadcastController {
   }
 
   #encodeOptions(): EncodeOptions {
-    return encodeOptionsFor(this.#settings.current, this.#status.viewerCount);
+    return encodeOptionsFor(
+      this.#settings.current,
+      this.#status.viewerCount,
+      this.#status.videoConsumers,
+    );
   }
 
   async #openCamera(): Promise<boolean> {
@@ -191,7 +195,9 @@ export class BroadcastController {
     if (follow === 'open') void this.#openCamera();
     if (follow === 'stop') this.#camera.stop();
     const options = this.#encodeOptions();
-    if (this.#camera.options.isIdle !== options.isIdle) this.#camera.setOptions(options);
+    const current = this.#camera.options;
+    if (current.isIdle !== options.isIdle || current.videoConsumers !== options.videoConsumers)
+      this.#camera.setOptions(options);
     this.#render();
   }
 

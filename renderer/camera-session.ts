@@ -8,9 +8,12 @@ import { describeCameraError, describeScreenError, type Platform } from './camer
 import { CameraCapture, CaptureCancelledError } from './capture.ts';
 import { CaptureStats, type CaptureStatsSnapshot } from './capture-stats.ts';
 import { chooseScreenSource, isScreenSourceId } from './screen-sources.ts';
-import type { EncodeOptions } from './shared/worker-protocol.ts';
+import type { EncodeOptions, H264Support } from './shared/worker-protocol.ts';
 
-type SessionApi = Pick<LanCamApi, 'sendFrame' | 'reportCameraState' | 'chooseScreenSource'>;
+type SessionApi = Pick<
+  LanCamApi,
+  'sendFrame' | 'sendVideoChunk' | 'onKeyframeRequest' | 'reportCameraState' | 'chooseScreenSource'
+>;
 
 export interface CameraSessionEvents {
   /** The camera's state or mode changed: re-render. */
@@ -42,6 +45,7 @@ export class CameraSession {
   #camera: LocalCamera = { kind: 'off' };
   #mode: string | null = null;
   #frameSize: Pick<FrameMeta, 'width' | 'height'> | null = null;
+  #h264: H264Support | null = null;
 
   constructor(
     preview: HTMLVideoElement,
@@ -67,9 +71,27 @@ export class CameraSession {
         error: (message) => {
           this.#events.captureProblem(message);
         },
+        videoChunk: (chunk) => {
+          const { data, isKey, timestampUs, durationUs } = chunk;
+          this.#api.sendVideoChunk(data, { isKey, timestampUs, durationUs });
+        },
+        h264Support: (support) => {
+          const changed = support.kind !== this.#h264?.kind;
+          this.#h264 = support;
+          if (changed) this.#events.changed();
+        },
       },
       options,
     );
+    // Main asks when an H.264 consumer joins, so it need not wait up to 2 s for the next keyframe.
+    api.onKeyframeRequest(() => {
+      this.#capture.requestKeyframe();
+    });
+  }
+
+  /** Whether H.264 encoding works here; null until the worker has tried (it tries when a consumer comes). */
+  get h264Support(): H264Support | null {
+    return this.#h264;
   }
 
   get camera(): LocalCamera {

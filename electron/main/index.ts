@@ -113,6 +113,11 @@ async function main(): Promise<void> {
       }
       tray?.update(status);
     },
+    onKeyframeRequest: () => {
+      if (controlWindow && !controlWindow.isDestroyed()) {
+        pushToWindow(controlWindow.webContents, Channels.keyframeRequest);
+      }
+    },
   });
 
   const openPreview = createPreviewOpener({ iconPath, devTools });

@@ -1,8 +1,10 @@
-// Capture worker: reads camera frames, paces them, hands them to the encode workers, posts JPEG bytes back.
+// Capture worker: reads camera frames, paces them, hands them to the encode workers, posts JPEG bytes back,
+// and feeds the same drawn frames to the H.264 encoder while anyone consumes H.264.
 import type { Size } from '../shared/frame-geometry.ts';
 import { FramePacer } from '../shared/frame-pacer.ts';
 import type { EncodeOptions, FromWorker, ToWorker } from '../shared/worker-protocol.ts';
 import { EncoderPool, type PoolResult } from './encoder-pool.ts';
+import { H264Encoder } from './h264-encoder.ts';
 
 interface SourceFrame {
   readonly image: VideoFrame | ImageBitmap;
@@ -18,6 +20,17 @@ let pool: EncoderPool | null = null;
 let isStopped = false;
 let tickTimer: ReturnType<typeof setTimeout> | null = null;
 let isBitmapRequested = false;
+const h264 = new H264Encoder({
+  onChunk: (chunk) => {
+    if (!isStopped) post({ type: 'video-chunk', chunk }, [chunk.data]);
+  },
+  onSupport: (support) => {
+    post({ type: 'h264-support', support });
+  },
+  onError: (message) => {
+    post({ type: 'error', message });
+  },
+});
 
 function post(message: FromWorker, transfer: Transferable[] = []): void {
   self.postMessage(message, transfer);
@@ -28,7 +41,11 @@ function nowEpochMs(): number {
 }
 
 function send(result: PoolResult): void {
-  if (isStopped) return;
+  if (isStopped) {
+    result.videoFrame?.close();
+    return;
+  }
+  if (result.videoFrame) h264.encode(result.videoFrame, options?.fps ?? 30);
   // Main compares each frame's size with the last one and reconnects viewers itself (broadcast.ts).
   post(
     {
@@ -41,11 +58,17 @@ function send(result: PoolResult): void {
   );
 }
 
+function applyOptions(next: EncodeOptions): void {
+  options = next;
+  h264.setConsumerCount(next.videoConsumers);
+}
+
 function startPool(workerCount: number | undefined): void {
   pool = new EncoderPool({
     workerCount: Math.max(1, Math.floor(workerCount ?? 1)),
     workerUrl: new URL('encode-worker.js', self.location.href).href,
     options: () => (isStopped ? null : options),
+    wantsVideoFrame: () => h264.isActive,
     emit: send,
     onError: (message) => {
       post({ type: 'error', message });
@@ -105,16 +128,16 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
   const message = event.data;
   switch (message.type) {
     case 'start-stream':
-      options = message.options;
-      pacer = new FramePacer(options.fps);
-      pacer.setIdle(options.isIdle);
+      applyOptions(message.options);
+      pacer = new FramePacer(message.options.fps);
+      pacer.setIdle(message.options.isIdle);
       startPool(message.encodeWorkers);
       void readStream(message.readable);
       break;
     case 'start-bitmaps':
-      options = message.options;
-      pacer = new FramePacer(options.fps);
-      pacer.setIdle(options.isIdle);
+      applyOptions(message.options);
+      pacer = new FramePacer(message.options.fps);
+      pacer.setIdle(message.options.isIdle);
       startPool(message.encodeWorkers);
       scheduleTick();
       break;
@@ -131,13 +154,17 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       isBitmapRequested = false;
       break;
     case 'options':
-      options = message.options;
-      pacer?.setFps(options.fps);
-      pacer?.setIdle(options.isIdle);
+      applyOptions(message.options);
+      pacer?.setFps(message.options.fps);
+      pacer?.setIdle(message.options.isIdle);
+      break;
+    case 'keyframe':
+      h264.requestKeyframe();
       break;
     case 'stop':
       isStopped = true;
       pool?.close();
+      h264.close();
       if (tickTimer) clearTimeout(tickTimer);
       break;
   }

@@ -9,6 +9,8 @@ export interface EncodeJob {
   readonly image: VideoFrame | ImageBitmap;
   readonly size: Size;
   readonly options: EncodeOptions;
+  /** Set while H.264 is wanted: the drawn picture comes back as a VideoFrame with this timestamp. */
+  readonly videoTimestampUs: number | null;
 }
 
 export type FromEncoder =
@@ -16,6 +18,7 @@ export type FromEncoder =
       readonly type: 'encoded';
       readonly seq: number;
       readonly jpeg: ArrayBuffer;
+      readonly videoFrame: VideoFrame | null;
       readonly width: number;
       readonly height: number;
       readonly encodeMs: number;

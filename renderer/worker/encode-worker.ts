@@ -14,17 +14,19 @@ function post(message: FromEncoder, transfer: Transferable[] = []): void {
 self.onmessage = async (event: MessageEvent<EncodeJob>) => {
   const job = event.data;
   try {
-    const encoded = await encoder.encode(job.image, job.size, job.options);
+    const encoded = await encoder.encode(job.image, job.size, job.options, job.videoTimestampUs);
+    const { videoFrame } = encoded;
     post(
       {
         type: 'encoded',
         seq: job.seq,
         jpeg: encoded.jpeg,
+        videoFrame,
         width: encoded.width,
         height: encoded.height,
         encodeMs: encoded.encodeMs,
       },
-      [encoded.jpeg],
+      videoFrame ? [encoded.jpeg, videoFrame] : [encoded.jpeg],
     );
   } catch (error) {
     post({

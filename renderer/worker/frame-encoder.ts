@@ -8,6 +8,8 @@ export const ENCODE_MEASURE = 'lancam:encode';
 
 export interface EncodedFrame {
   readonly jpeg: ArrayBuffer;
+  /** The drawn picture for the H.264 encoder, when asked for (the caller closes it). */
+  readonly videoFrame: VideoFrame | null;
   readonly width: number;
   readonly height: number;
   readonly encodeMs: number;
@@ -21,6 +23,7 @@ export class FrameEncoder {
     source: CanvasImageSource,
     sourceSize: Size,
     options: EncodeOptions,
+    videoTimestampUs: number | null = null,
   ): Promise<EncodedFrame> {
     const started = performance.now();
     const out = outputSize(sourceSize, options.rotation);
@@ -31,6 +34,9 @@ export class FrameEncoder {
     context.setTransform(1, 0, 0, 1, 0, 0);
     if (options.overlay) drawOverlay(context, out, overlayText(options.overlayText, new Date()));
     const canvas = context.canvas;
+    // Taken before the JPEG encode, from the same drawing: mirror, rotation and overlay are applied once.
+    const videoFrame =
+      videoTimestampUs === null ? null : new VideoFrame(canvas, { timestamp: videoTimestampUs });
     const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: options.jpegQuality });
     const jpeg = await blob.arrayBuffer();
     const ended = performance.now();
@@ -38,7 +44,7 @@ export class FrameEncoder {
     // the timeline never grows (observers still receive the entry).
     performance.measure(ENCODE_MEASURE, { start: started, end: ended });
     performance.clearMeasures(ENCODE_MEASURE);
-    return { jpeg, width: out.width, height: out.height, encodeMs: ended - started };
+    return { jpeg, videoFrame, width: out.width, height: out.height, encodeMs: ended - started };
   }
 
   #contextFor(size: Size): OffscreenCanvasRenderingContext2D {

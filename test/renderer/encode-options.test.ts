@@ -22,8 +22,22 @@ describe('encodeOptionsFor', () => {
   it('carries the picture settings and idles with no viewers', () => {
     const { fps, jpegQuality, mirror, rotation, overlay, overlayText } = settings;
     const picture = { fps, jpegQuality, mirror, rotation, overlay, overlayText };
-    assert.deepEqual(encodeOptionsFor(settings, 0), { ...picture, isIdle: true });
-    assert.deepEqual(encodeOptionsFor(settings, 3), { ...picture, isIdle: false });
+    assert.deepEqual(encodeOptionsFor(settings, 0), {
+      ...picture,
+      isIdle: true,
+      videoConsumers: 0,
+    });
+    assert.deepEqual(encodeOptionsFor(settings, 3), {
+      ...picture,
+      isIdle: false,
+      videoConsumers: 0,
+    });
+  });
+
+  it('an H.264 consumer (an RTSP client) is someone watching: no idle mode, and the count goes along', () => {
+    const options = encodeOptionsFor(settings, 0, 2);
+    assert.equal(options.isIdle, false);
+    assert.equal(options.videoConsumers, 2);
   });
 
   it('uses the defaults before main has answered, and clamps out-of-range values', () => {

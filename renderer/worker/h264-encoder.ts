@@ -1,0 +1,158 @@
+// WebCodecs H.264 encoder of the capture worker: configures for the frame size (hardware, then software),
+// encodes the drawn frames only while someone consumes H.264, keyframes every 2 s and on request.
+import {
+  h264ConfigCandidates,
+  isKeyframeDue,
+  type H264EncoderConfig,
+  type PictureFormat,
+} from '../h264-settings.ts';
+import type { H264Support, WorkerVideoChunk } from '../shared/worker-protocol.ts';
+
+export interface H264EncoderOptions {
+  readonly onChunk: (chunk: WorkerVideoChunk) => void;
+  /** Once per configured size: which encoder runs, or why there is none. */
+  readonly onSupport: (support: H264Support) => void;
+  readonly onError: (message: string) => void;
+}
+
+/** More frames than this waiting in the encoder means it cannot keep up: drop the new one (latest-wins). */
+const maxQueuedFrames = 2;
+
+/** The first candidate the platform supports, or null (no VideoEncoder at all, or no H.264 encoder). */
+export async function pickH264Config(format: PictureFormat): Promise<H264EncoderConfig | null> {
+  if (typeof VideoEncoder === 'undefined') return null;
+  for (const config of h264ConfigCandidates(format)) {
+    try {
+      const { supported } = await VideoEncoder.isConfigSupported(config);
+      if (supported === true) return config;
+    } catch {
+      // A TypeError means this config is malformed for this browser; try the next one.
+    }
+  }
+  return null;
+}
+
+export class H264Encoder {
+  readonly #options: H264EncoderOptions;
+  #encoder: VideoEncoder | null = null;
+  #configuredKey = '';
+  #isConfiguring = false;
+  #isUnsupported = false;
+  #consumerCount = 0;
+  #isKeyframeRequested = true;
+  #lastKeyTimestampUs: number | null = null;
+  readonly #startedAtMs = new Map<number, number>();
+
+  constructor(options: H264EncoderOptions) {
+    this.#options = options;
+  }
+
+  /** Main's count of H.264 consumers; from 0 to more, the next frame is a keyframe. */
+  setConsumerCount(count: number): void {
+    if (this.#consumerCount === 0 && count > 0) this.#isKeyframeRequested = true;
+    this.#consumerCount = count;
+  }
+
+  get isActive(): boolean {
+    return this.#consumerCount > 0 && !this.#isUnsupported;
+  }
+
+  /** A consumer joined: the next frame becomes a keyframe, so it need not wait for the next GOP. */
+  requestKeyframe(): void {
+    this.#isKeyframeRequested = true;
+  }
+
+  /** Encodes one drawn frame (and closes it); a no-op while nobody consumes H.264. */
+  encode(frame: VideoFrame, fps: number): void {
+    try {
+      if (!this.isActive) return;
+      const format = { width: frame.displayWidth, height: frame.displayHeight, fps };
+      const key = `${format.width}x${format.height}`;
+      if (key !== this.#configuredKey) {
+        void this.#configure(format, key);
+        return;
+      }
+      const encoder = this.#encoder;
+      if (encoder?.state !== 'configured') return;
+      if (encoder.encodeQueueSize > maxQueuedFrames) return;
+      const keyFrame = isKeyframeDue(
+        frame.timestamp,
+        this.#lastKeyTimestampUs,
+        this.#isKeyframeRequested,
+      );
+      if (keyFrame) {
+        this.#isKeyframeRequested = false;
+        this.#lastKeyTimestampUs = frame.timestamp;
+      }
+      this.#startedAtMs.set(frame.timestamp, performance.now());
+      encoder.encode(frame, { keyFrame });
+    } finally {
+      frame.close();
+    }
+  }
+
+  close(): void {
+    this.#configuredKey = '';
+    if (this.#encoder && this.#encoder.state !== 'closed') this.#encoder.close();
+    this.#encoder = null;
+  }
+
+  async #configure(format: PictureFormat, key: string): Promise<void> {
+    if (this.#isConfiguring) return;
+    this.#isConfiguring = true;
+    try {
+      this.close();
+      const config = await pickH264Config(format);
+      if (!config) {
+        this.#isUnsupported = true;
+        this.#options.onSupport({
+          kind: 'unsupported',
+          message:
+            typeof VideoEncoder === 'undefined'
+              ? 'This system has no WebCodecs video encoder.'
+              : `No H.264 encoder for ${format.width}×${format.height} on this system.`,
+        });
+        return;
+      }
+      const encoder = new VideoEncoder({
+        output: (chunk) => {
+          this.#emit(chunk);
+        },
+        error: (error) => {
+          this.#options.onError(`H.264 encoder: ${error.message}`);
+          // Configure afresh on the next frame.
+          this.#configuredKey = '';
+        },
+      });
+      encoder.configure(config);
+      this.#encoder = encoder;
+      this.#configuredKey = key;
+      this.#isKeyframeRequested = true;
+      this.#lastKeyTimestampUs = null;
+      this.#options.onSupport({
+        kind: 'supported',
+        hardwareAcceleration: config.hardwareAcceleration,
+        codec: config.codec,
+      });
+    } catch (error) {
+      this.#options.onError(`H.264 encoder: ${String(error)}`);
+    } finally {
+      this.#isConfiguring = false;
+    }
+  }
+
+  #emit(chunk: EncodedVideoChunk): void {
+    const data = new ArrayBuffer(chunk.byteLength);
+    chunk.copyTo(data);
+    const startedAtMs = this.#startedAtMs.get(chunk.timestamp);
+    this.#startedAtMs.delete(chunk.timestamp);
+    if (this.#startedAtMs.size > 64) this.#startedAtMs.clear();
+    this.#options.onChunk({
+      data,
+      isKey: chunk.type === 'key',
+      timestampUs: chunk.timestamp,
+      durationUs: chunk.duration ?? 0,
+      encodeMs: startedAtMs === undefined ? 0 : performance.now() - startedAtMs,
+    });
+  }
+}

@@ -18,6 +18,7 @@ import { NetworkForm } from './ui/network-form.ts';
 import { SettingsForm } from './ui/settings-form.ts';
 import { SharePanel } from './ui/share-panel.ts';
 import { StatsPanel } from './ui/stats-panel.ts';
+import { VideoSharePanel } from './ui/video-share-panel.ts';
 import type { EncodeOptions } from './shared/worker-protocol.ts';
 import { StatusView } from './ui/status-view.ts';
 import { encodeWorkerCount } from './worker/encode-order.ts';
@@ -27,6 +28,7 @@ export class BroadcastController {
   readonly #statusView: StatusView;
   readonly #share: SharePanel;
   readonly #stats = new StatsPanel();
+  readonly #videoShare: VideoSharePanel;
   readonly #form: SettingsForm;
   readonly #network: NetworkForm;
   readonly #settings: SettingsSync;
@@ -52,6 +54,7 @@ export class BroadcastController {
       copy: async (text) => (await this.#api.copyText(text)).ok,
       regenerateKey: () => void this.#regenerateKey(),
     });
+    this.#videoShare = new VideoSharePanel(async (text) => (await this.#api.copyText(text)).ok);
     this.#form = new SettingsForm((patch) => {
       void this.#changeSettings(patch).then((reason) => {
         if (reason === null) return;
@@ -247,6 +250,7 @@ export class BroadcastController {
     this.#statusView.showProblem(problem, isCameraProblem);
     this.#statusView.showNotice(this.#notice);
     this.#share.render(this.#status);
+    this.#videoShare.render(this.#status, this.#camera.h264Support);
     this.#network.renderStatus(this.#status);
     this.#renderStats();
   }

@@ -7,6 +7,7 @@ import type { CameraRequest } from './camera-constraints.ts';
 import { describeCameraError, describeScreenError, type Platform } from './camera-errors.ts';
 import { CameraCapture, CaptureCancelledError } from './capture.ts';
 import { CaptureStats, type CaptureStatsSnapshot } from './capture-stats.ts';
+import { probeH264 } from './h264-support.ts';
 import { chooseScreenSource, isScreenSourceId } from './screen-sources.ts';
 import type { EncodeOptions, H264Support } from './shared/worker-protocol.ts';
 
@@ -145,6 +146,7 @@ export class CameraSession {
       this.#api.reportCameraState({ kind: 'running', label: started.label });
       this.#busyRetry.cancel();
       this.#events.opened(this.#capture.videoTrack, started.deviceId);
+      this.#probeH264(started);
       return { ok: true, notice: started.notice };
     } catch (error) {
       // Superseded by stop() or a newer open(), which set the camera state themselves.
@@ -170,6 +172,19 @@ export class CameraSession {
     this.#frameSize = null;
     this.#stats.reset();
     this.#events.closed();
+  }
+
+  /** Says at once whether RTSP/H.264 can work here, before any consumer makes the worker try. */
+  #probeH264(size: { width: number; height: number; fps: number }): void {
+    const format = { width: size.width, height: size.height, fps: Math.round(size.fps) || 30 };
+    probeH264(format).then(
+      (support) => {
+        if (this.#h264 !== null && this.#h264.kind === support.kind) return;
+        this.#h264 = support;
+        this.#events.changed();
+      },
+      () => undefined,
+    );
   }
 
   /** Another app holds the camera: try again with backoff until it opens or stop() is called. */

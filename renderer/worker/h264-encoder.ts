@@ -1,11 +1,7 @@
 // WebCodecs H.264 encoder of the capture worker: configures for the frame size (hardware, then software),
 // encodes the drawn frames only while someone consumes H.264, keyframes every 2 s and on request.
-import {
-  h264ConfigCandidates,
-  isKeyframeDue,
-  type H264EncoderConfig,
-  type PictureFormat,
-} from '../h264-settings.ts';
+import { isKeyframeDue, type PictureFormat } from '../h264-settings.ts';
+import { pickH264Config, supportOf } from '../h264-support.ts';
 import type { H264Support, WorkerVideoChunk } from '../shared/worker-protocol.ts';
 
 export interface H264EncoderOptions {
@@ -17,20 +13,6 @@ export interface H264EncoderOptions {
 
 /** More frames than this waiting in the encoder means it cannot keep up: drop the new one (latest-wins). */
 const maxQueuedFrames = 2;
-
-/** The first candidate the platform supports, or null (no VideoEncoder at all, or no H.264 encoder). */
-export async function pickH264Config(format: PictureFormat): Promise<H264EncoderConfig | null> {
-  if (typeof VideoEncoder === 'undefined') return null;
-  for (const config of h264ConfigCandidates(format)) {
-    try {
-      const { supported } = await VideoEncoder.isConfigSupported(config);
-      if (supported === true) return config;
-    } catch {
-      // A TypeError means this config is malformed for this browser; try the next one.
-    }
-  }
-  return null;
-}
 
 export class H264Encoder {
   readonly #options: H264EncoderOptions;
@@ -103,15 +85,10 @@ export class H264Encoder {
     try {
       this.close();
       const config = await pickH264Config(format);
+      const support = supportOf(config, format);
       if (!config) {
         this.#isUnsupported = true;
-        this.#options.onSupport({
-          kind: 'unsupported',
-          message:
-            typeof VideoEncoder === 'undefined'
-              ? 'This system has no WebCodecs video encoder.'
-              : `No H.264 encoder for ${format.width}×${format.height} on this system.`,
-        });
+        this.#options.onSupport(support);
         return;
       }
       const encoder = new VideoEncoder({
@@ -129,11 +106,7 @@ export class H264Encoder {
       this.#configuredKey = key;
       this.#isKeyframeRequested = true;
       this.#lastKeyTimestampUs = null;
-      this.#options.onSupport({
-        kind: 'supported',
-        hardwareAcceleration: config.hardwareAcceleration,
-        codec: config.codec,
-      });
+      this.#options.onSupport(support);
     } catch (error) {
       this.#options.onError(`H.264 encoder: ${String(error)}`);
     } finally {

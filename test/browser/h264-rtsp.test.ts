@@ -9,7 +9,7 @@ import { fakeCameraFile } from '../helpers/fake-camera.ts';
 import { ffmpegDecode, hasBinary } from '../helpers/players.ts';
 import { RtspTestClient } from '../helpers/rtsp-client.ts';
 import { sleep, waitFor } from '../helpers/wait.ts';
-import { TestBridge } from './support/test-bridge.ts';
+import { TestBridge, testKey } from './support/test-bridge.ts';
 
 const NAL_SPS = 7;
 const NAL_IDR = 5;
@@ -76,6 +76,30 @@ describe(
       await browser.close();
     });
 
+    it('the Share card lists the RTSP URL and NVR settings, key masked, copies with the key', async () => {
+      const block = page.locator('#video-share');
+      await waitFor('the RTSP disclosure', () => block.isVisible());
+      await block.locator('summary').click();
+      const texts = await page.locator('#video-lines code').allTextContents();
+      const rtspPort = bridge.main.broadcast.status().rtspPort;
+      assert.ok(texts.length >= 8, texts.join('\n'));
+      assert.equal(texts[0], `rtsp://viewer:••••••••@127.0.0.1:${rtspPort}/live`);
+      assert.ok(
+        texts.every((text) => !text.includes(testKey)),
+        'the key never shows',
+      );
+      const labels = await page.locator('#video-lines .line-label').allTextContents();
+      for (const app of ['Home Assistant', 'Frigate', 'go2rtc', 'Synology', 'Blue Iris', 'VLC'])
+        assert.ok(
+          labels.some((label) => label.includes(app)),
+          `${app} in ${labels.join(', ')}`,
+        );
+      await page.getByRole('button', { name: 'Copy RTSP URL line' }).click();
+      await waitFor('the copy', () => bridge.copied.length > 0);
+      assert.equal(bridge.copied.at(-1), `rtsp://viewer:${testKey}@127.0.0.1:${rtspPort}/live`);
+      assert.equal(await page.locator('#video-share-note').isHidden(), true);
+    });
+
     it('encodes no H.264 while no H.264 consumer is connected', async () => {
       await sleep(3000);
       assert.equal(bridge.main.broadcast.status().videoConsumers, 0);
@@ -139,6 +163,45 @@ describe(
       for (const ms of joins) assert.ok(ms < 1500, `a join waited ${ms} ms`);
       assert.ok(median(joins) < 500, `median time to the first keyframe ${median(joins)} ms`);
       assert.deepEqual(pageErrors, []);
+    });
+  },
+);
+
+describe(
+  'no H.264 encoder: the control window says so, MJPEG unaffected',
+  { skip: !hasChromium() && 'no Chromium' },
+  () => {
+    let browser: Browser;
+    let bridge: TestBridge;
+
+    before(async () => {
+      browser = await launchChromium({ fakeCamera: true });
+    });
+    after(async () => {
+      await bridge.close();
+      await browser.close();
+    });
+
+    it('shows the plain message instead of RTSP lines and keeps sending JPEG frames', async () => {
+      bridge = new TestBridge({ settings: { resolution: '480p', fps: 15 } });
+      const context = await browser.newContext();
+      // A platform without WebCodecs encoding (older WebViews, some Linux builds): gone before any script runs.
+      await context.addInitScript(() => {
+        Reflect.deleteProperty(globalThis, 'VideoEncoder');
+      });
+      const page = await bridge.open(browser, context);
+      await page.locator('#toggle').click();
+      await waitFor('the first JPEG frame', () => bridge.frames.length > 0);
+      const note = page.locator('#video-share-note');
+      await waitFor('the no-encoder message', () => note.isVisible());
+      assert.match(
+        (await note.textContent()) ?? '',
+        /^H\.264 is off: this system has no WebCodecs video encoder\..*MJPEG stream and the viewer page work as usual\.$/,
+      );
+      assert.equal(await page.locator('#video-lines li').count(), 0, 'no RTSP lines offered');
+      const before = bridge.frames.length;
+      await waitFor('more JPEG frames', () => bridge.frames.length > before);
+      await context.close();
     });
   },
 );

@@ -11,6 +11,9 @@ export interface H264EncoderOptions {
   readonly onError: (message: string) => void;
 }
 
+/** Name of the per-chunk User Timing measure (frame handed to the encoder → chunk out). */
+export const H264_ENCODE_MEASURE = 'lancam:h264-encode';
+
 /** More frames than this waiting in the encoder means it cannot keep up: drop the new one (latest-wins). */
 const maxQueuedFrames = 2;
 
@@ -120,6 +123,11 @@ export class H264Encoder {
     const startedAtMs = this.#startedAtMs.get(chunk.timestamp);
     this.#startedAtMs.delete(chunk.timestamp);
     if (this.#startedAtMs.size > 64) this.#startedAtMs.clear();
+    if (startedAtMs !== undefined) {
+      // As the JPEG path does: visible in DevTools, observed by bench:capture, cleared so nothing grows.
+      performance.measure(H264_ENCODE_MEASURE, { start: startedAtMs, end: performance.now() });
+      performance.clearMeasures(H264_ENCODE_MEASURE);
+    }
     this.#options.onChunk({
       data,
       isKey: chunk.type === 'key',

@@ -24,6 +24,7 @@ export function encodeOptionsFor(
     overlayText: s.overlayText,
     isIdle: viewerCount === 0 && videoConsumers === 0,
     videoConsumers,
+    isJpegIdle: viewerCount === 0,
   };
 }
 

@@ -13,6 +13,11 @@ export interface EncodeOptions extends Pick<
   readonly isIdle: boolean;
   /** H.264 consumers (RTSP clients, H.264 page viewers): the H.264 encoder runs only while this is ≥ 1. */
   readonly videoConsumers: number;
+  /**
+   * No JPEG viewer, though H.264 consumers may run the pacer at full rate: JPEG at most once a second (keeps
+   * /snapshot.jpg fresh), so an NVR recording around the clock costs no JPEG encoding.
+   */
+  readonly isJpegIdle: boolean;
 }
 
 /** One encoded H.264 access unit on its way to main (the contract's VideoChunkMeta plus its bytes). */

@@ -20,6 +20,7 @@ let pool: EncoderPool | null = null;
 let isStopped = false;
 let tickTimer: ReturnType<typeof setTimeout> | null = null;
 let isBitmapRequested = false;
+let lastJpegAtMs = Number.NEGATIVE_INFINITY;
 const h264 = new H264Encoder({
   onChunk: (chunk) => {
     if (!isStopped) post({ type: 'video-chunk', chunk }, [chunk.data]);
@@ -46,6 +47,7 @@ function send(result: PoolResult): void {
     return;
   }
   if (result.videoFrame) h264.encode(result.videoFrame, options?.fps ?? 30);
+  if (!result.jpeg) return;
   // Main compares each frame's size with the last one and reconnects viewers itself (broadcast.ts).
   post(
     {
@@ -56,6 +58,16 @@ function send(result: PoolResult): void {
     },
     [result.jpeg],
   );
+}
+
+/** JPEG for every frame while someone views it, else at most one a second (H.264 may still want every frame). */
+function wantsJpeg(): boolean {
+  const nowMs = performance.now();
+  // In the pacer's own idle mode (nobody at all) it already takes one frame a second: all of them are JPEG.
+  const isThinned = options?.isJpegIdle === true && !options.isIdle;
+  if (isThinned && nowMs - lastJpegAtMs < 1000) return false;
+  lastJpegAtMs = nowMs;
+  return true;
 }
 
 function applyOptions(next: EncodeOptions): void {
@@ -69,6 +81,7 @@ function startPool(workerCount: number | undefined): void {
     workerUrl: new URL('encode-worker.js', self.location.href).href,
     options: () => (isStopped ? null : options),
     wantsVideoFrame: () => h264.isActive,
+    wantsJpeg,
     emit: send,
     onError: (message) => {
       post({ type: 'error', message });

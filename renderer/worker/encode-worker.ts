@@ -14,7 +14,13 @@ function post(message: FromEncoder, transfer: Transferable[] = []): void {
 self.onmessage = async (event: MessageEvent<EncodeJob>) => {
   const job = event.data;
   try {
-    const encoded = await encoder.encode(job.image, job.size, job.options, job.videoTimestampUs);
+    const encoded = await encoder.encode(
+      job.image,
+      job.size,
+      job.options,
+      job.videoTimestampUs,
+      job.wantsJpeg,
+    );
     const { videoFrame } = encoded;
     post(
       {
@@ -26,7 +32,7 @@ self.onmessage = async (event: MessageEvent<EncodeJob>) => {
         height: encoded.height,
         encodeMs: encoded.encodeMs,
       },
-      videoFrame ? [encoded.jpeg, videoFrame] : [encoded.jpeg],
+      [encoded.jpeg, videoFrame].filter((item): item is ArrayBuffer | VideoFrame => item !== null),
     );
   } catch (error) {
     post({

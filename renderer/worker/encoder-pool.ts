@@ -12,7 +12,8 @@ export interface PoolFrame {
 }
 
 export interface PoolResult {
-  readonly jpeg: ArrayBuffer;
+  /** null for a frame drawn for H.264 only. */
+  readonly jpeg: ArrayBuffer | null;
   /** The drawn picture for H.264 when `wantsVideoFrame` said so at hand-off; the receiver closes it. */
   readonly videoFrame: VideoFrame | null;
   readonly width: number;
@@ -28,6 +29,8 @@ export interface EncoderPoolOptions {
   readonly options: () => EncodeOptions | null;
   /** Read at hand-off: whether the H.264 encoder wants this frame's drawn picture too. */
   readonly wantsVideoFrame?: () => boolean;
+  /** Read at hand-off: whether this frame needs a JPEG (default yes). */
+  readonly wantsJpeg?: () => boolean;
   readonly emit: (result: PoolResult) => void;
   readonly onError: (message: string) => void;
 }
@@ -111,6 +114,7 @@ export class EncoderPool {
       // Capture time in microseconds: increasing, and the same clock as the JPEG frames' X-Timestamp.
       videoTimestampUs:
         this.#options.wantsVideoFrame?.() === true ? Math.round(frame.captureTimeMs * 1000) : null,
+      wantsJpeg: this.#options.wantsJpeg?.() ?? true,
     };
     // Transferring moves the frame without copying its pixels; the encode worker closes it.
     worker.postMessage(job, [frame.image]);

@@ -7,7 +7,8 @@ import type { EncodeOptions } from '../shared/worker-protocol.ts';
 export const ENCODE_MEASURE = 'lancam:encode';
 
 export interface EncodedFrame {
-  readonly jpeg: ArrayBuffer;
+  /** null when no JPEG was asked for (the frame was drawn for H.264 only). */
+  readonly jpeg: ArrayBuffer | null;
   /** The drawn picture for the H.264 encoder, when asked for (the caller closes it). */
   readonly videoFrame: VideoFrame | null;
   readonly width: number;
@@ -24,6 +25,7 @@ export class FrameEncoder {
     sourceSize: Size,
     options: EncodeOptions,
     videoTimestampUs: number | null = null,
+    wantsJpeg = true,
   ): Promise<EncodedFrame> {
     const started = performance.now();
     const out = outputSize(sourceSize, options.rotation);
@@ -37,8 +39,11 @@ export class FrameEncoder {
     // Taken before the JPEG encode, from the same drawing: mirror, rotation and overlay are applied once.
     const videoFrame =
       videoTimestampUs === null ? null : new VideoFrame(canvas, { timestamp: videoTimestampUs });
-    const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: options.jpegQuality });
-    const jpeg = await blob.arrayBuffer();
+    const jpeg = wantsJpeg
+      ? await (
+          await canvas.convertToBlob({ type: 'image/jpeg', quality: options.jpegQuality })
+        ).arrayBuffer()
+      : null;
     const ended = performance.now();
     // A User Timing entry shows each encode in DevTools and lets the benchmark observe it; cleared at once so
     // the timeline never grows (observers still receive the entry).

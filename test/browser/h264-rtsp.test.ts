@@ -138,6 +138,32 @@ describe(
       assert.equal(bridge.videoChunks.length, count, 'no chunk after the last consumer left');
     });
 
+    it('with only an RTSP client: H.264 at the frame rate, JPEG once a second for the snapshot', async () => {
+      const { url, port, key } = rtsp();
+      const client = await RtspTestClient.connect(port, { userAgent: 'lancam-test rtsp-only' });
+      try {
+        await client.play(url, key);
+        await waitFor('H.264 flowing', () => client.accessUnits > 10, 15_000);
+        await sleep(1000);
+        const from = Date.now();
+        const unitsBefore = client.accessUnits;
+        await sleep(4000);
+        const seconds = (Date.now() - from) / 1000;
+        const jpegPerSecond = bridge.frames.filter((f) => f.receivedAtMs >= from).length / seconds;
+        const unitsPerSecond = (client.accessUnits - unitsBefore) / seconds;
+        console.log(
+          `RTSP only: ${unitsPerSecond.toFixed(1)} H.264 access units/s, ${jpegPerSecond.toFixed(2)} JPEG/s`,
+        );
+        assert.equal(bridge.main.broadcast.status().viewerCount, 0, 'no JPEG viewer');
+        // Generous bounds for a busy 2-core machine: the point is the ratio, 30 fps target vs 1 fps.
+        assert.ok(unitsPerSecond >= 10, `H.264 at ${unitsPerSecond.toFixed(1)} access units/s`);
+        assert.ok(jpegPerSecond <= 1.5, `JPEG at ${jpegPerSecond.toFixed(2)} frames/s`);
+        assert.ok(jpegPerSecond > 0, 'the snapshot stays fresh');
+      } finally {
+        client.close();
+      }
+    });
+
     it('a new RTSP client gets a decodable frame within 0.5 s (keyframe on demand)', async () => {
       const { url, port, key } = rtsp();
       // A first client starts the encoder (that start-up is not what a joining client waits for).

@@ -26,11 +26,13 @@ describe('encodeOptionsFor', () => {
       ...picture,
       isIdle: true,
       videoConsumers: 0,
+      isJpegIdle: true,
     });
     assert.deepEqual(encodeOptionsFor(settings, 3), {
       ...picture,
       isIdle: false,
       videoConsumers: 0,
+      isJpegIdle: false,
     });
   });
 
@@ -38,6 +40,7 @@ describe('encodeOptionsFor', () => {
     const options = encodeOptionsFor(settings, 0, 2);
     assert.equal(options.isIdle, false);
     assert.equal(options.videoConsumers, 2);
+    assert.equal(options.isJpegIdle, true, 'but no JPEG viewer: JPEG only for the snapshot');
   });
 
   it('uses the defaults before main has answered, and clamps out-of-range values', () => {

@@ -39,11 +39,20 @@ export class FrameEncoder {
     // Taken before the JPEG encode, from the same drawing: mirror, rotation and overlay are applied once.
     const videoFrame =
       videoTimestampUs === null ? null : new VideoFrame(canvas, { timestamp: videoTimestampUs });
-    const jpeg = wantsJpeg
-      ? await (
-          await canvas.convertToBlob({ type: 'image/jpeg', quality: options.jpegQuality })
-        ).arrayBuffer()
-      : null;
+    let jpeg: ArrayBuffer | null = null;
+    try {
+      if (wantsJpeg) {
+        const blob = await canvas.convertToBlob({
+          type: 'image/jpeg',
+          quality: options.jpegQuality,
+        });
+        jpeg = await blob.arrayBuffer();
+      }
+    } catch (error) {
+      // A VideoFrame holds decoder memory until closed; never leave one to the garbage collector.
+      videoFrame?.close();
+      throw error;
+    }
     const ended = performance.now();
     // A User Timing entry shows each encode in DevTools and lets the benchmark observe it; cleared at once so
     // the timeline never grows (observers still receive the entry).

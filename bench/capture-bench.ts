@@ -41,6 +41,8 @@ interface Run {
   readonly measureIdleAndLatency: boolean;
   /** An RTSP client plays during the measurement, so the H.264 encoder runs next to JPEG. */
   readonly h264?: boolean;
+  /** No MJPEG viewer: only the RTSP client (an NVR recording around the clock), JPEG once a second. */
+  readonly isRtspOnly?: boolean;
 }
 
 interface Result {
@@ -89,6 +91,14 @@ const runs: Run[] = [
     encodeWorkers: pooledWorkers,
     measureIdleAndLatency: false,
     h264: true,
+  },
+  {
+    name: `720p ×${pooledWorkers} RTSP only`,
+    resolution: hd,
+    encodeWorkers: pooledWorkers,
+    measureIdleAndLatency: false,
+    h264: true,
+    isRtspOnly: true,
   },
   {
     name: `1080p ×${pooledWorkers} +H.264`,
@@ -281,9 +291,11 @@ async function benchOne(browser: Browser, run: Run, workerCount: number): Promis
       idleEncodesPerSec = (idle * 1000) / (to - from);
     }
 
-    const viewer = new MjpegViewer(bridge.url('/stream.mjpg'));
-    viewers.push(viewer);
-    await viewer.connect();
+    const viewer = run.isRtspOnly === true ? null : new MjpegViewer(bridge.url('/stream.mjpg'));
+    if (viewer) {
+      viewers.push(viewer);
+      await viewer.connect();
+    }
     const capture = run.h264 === true ? await captureWorker(page) : null;
     if (capture) {
       await observeOne(capture);
@@ -301,7 +313,7 @@ async function benchOne(browser: Browser, run: Run, workerCount: number): Promis
     const frames = bridge.frames.filter((f) => f.receivedAtMs >= from && f.receivedAtMs < to);
     const seen = new Set<number>();
     const latencies: number[] = [];
-    for (const part of viewer.parts) {
+    for (const part of viewer?.parts ?? []) {
       if (part.receivedAtMs < from || part.receivedAtMs >= to || seen.has(part.timestampMs))
         continue;
       seen.add(part.timestampMs); // a repeated frame (keep-alive) is not a new capture
@@ -457,6 +469,14 @@ for (const resolution of [hd, fullHd]) {
       `(${(both.jpegKbps / Math.max(1, h264.kbps)).toFixed(1)}× less) · Chromium CPU ` +
       `${jpeg.chromiumCpuPct.toFixed(0)} % JPEG only → ${both.chromiumCpuPct.toFixed(0)} % with H.264 ` +
       `(+${(both.chromiumCpuPct - jpeg.chromiumCpuPct).toFixed(0)} % of a core); fps ${jpeg.fps.toFixed(1)} → ${both.fps.toFixed(1)}`,
+  );
+}
+const rtspOnly = results.get(`720p ×${pooledWorkers} RTSP only`);
+if (rtspOnly?.h264) {
+  console.log(
+    `720p RTSP only (no MJPEG viewer): ${rtspOnly.h264.chunksPerSec.toFixed(1)} H.264 chunks/s, ` +
+      `${rtspOnly.fps.toFixed(2)} JPEG/s, H.264 encode p50 ${rtspOnly.h264.encodeP50Ms.toFixed(1)} ms, ` +
+      `Chromium CPU ${rtspOnly.chromiumCpuPct.toFixed(0)} % of a core`,
   );
 }
 const json: Record<string, unknown> = {};

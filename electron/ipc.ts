@@ -93,6 +93,11 @@ export interface Settings {
   readonly launchAtLogin: boolean;
   /** Camera controls the user changed, per camera `deviceId`; absent in files written before they existed. */
   readonly cameraControls?: Readonly<Record<string, CameraControlValues>>;
+  /**
+   * H.264 (RTSP) bitrate in Mbit/s for 720p at 30 fps, scaled with size and frame rate (renderer/h264-settings.ts);
+   * absent in files written before it existed (then 2.5).
+   */
+  readonly h264BitrateMbps?: number;
 }
 
 /** A screen or window to broadcast; `id` is Electron's desktopCapturer id ('screen:…' / 'window:…'). */

@@ -2,7 +2,7 @@
 import type { Settings } from '../electron/ipc.ts';
 import { settingDefaults } from '../electron/settings-limits.ts';
 import type { CameraRequest } from './camera-constraints.ts';
-import { clampFps, clampQuality } from './setting-inputs.ts';
+import { clampBitrateMbps, clampFps, clampQuality } from './setting-inputs.ts';
 import type { EncodeOptions } from './shared/worker-protocol.ts';
 
 /**
@@ -22,6 +22,7 @@ export function encodeOptionsFor(
     rotation: s.rotation,
     overlay: s.overlay,
     overlayText: s.overlayText,
+    h264BitrateBps: Math.round(clampBitrateMbps(s.h264BitrateMbps ?? Number.NaN) * 1_000_000),
     isIdle: viewerCount === 0 && videoConsumers === 0,
     videoConsumers,
     isJpegIdle: viewerCount === 0,

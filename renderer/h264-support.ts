@@ -8,9 +8,12 @@ import {
 import type { H264Support } from './shared/worker-protocol.ts';
 
 /** The first candidate the platform supports, or null (no VideoEncoder at all, or no H.264 encoder). */
-export async function pickH264Config(format: PictureFormat): Promise<H264EncoderConfig | null> {
+export async function pickH264Config(
+  format: PictureFormat,
+  at720p30Bps?: number,
+): Promise<H264EncoderConfig | null> {
   if (typeof VideoEncoder === 'undefined') return null;
-  for (const config of h264ConfigCandidates(format)) {
+  for (const config of h264ConfigCandidates(format, at720p30Bps)) {
     try {
       const { supported } = await VideoEncoder.isConfigSupported(config);
       if (supported === true) return config;

@@ -14,6 +14,7 @@ import {
 } from '../ipc.ts';
 import {
   fpsRange,
+  h264BitrateRange,
   jpegQualityRange,
   overlayTextMaxLength,
   portRange,
@@ -125,7 +126,10 @@ export function isCameraControls(value: unknown): boolean {
 }
 
 /** Fields a settings file may lack (added after the first release); a missing one is not a problem. */
-export const optionalSettingsKeys: readonly (keyof Settings)[] = ['cameraControls'];
+export const optionalSettingsKeys: readonly (keyof Settings)[] = [
+  'cameraControls',
+  'h264BitrateMbps',
+];
 
 /** One validator per settings field: returns whether the value is acceptable for that field. */
 export const settingsFieldGuards: {
@@ -145,6 +149,7 @@ export const settingsFieldGuards: {
   startOnLaunch: (v) => typeof v === 'boolean',
   launchAtLogin: (v) => typeof v === 'boolean',
   cameraControls: isCameraControls,
+  h264BitrateMbps: (v) => isNumberIn(v, h264BitrateRange.min, h264BitrateRange.max),
 };
 
 const settingsKeys = Object.keys(settingsFieldGuards) as (keyof Settings)[];

@@ -9,6 +9,8 @@ export interface EncodeOptions extends Pick<
   Settings,
   'fps' | 'jpegQuality' | 'mirror' | 'rotation' | 'overlay' | 'overlayText'
 > {
+  /** H.264 bitrate at 720p30 in bit/s (the encoder scales it with size and fps). */
+  readonly h264BitrateBps: number;
   /** Nobody watches: encode at most one frame per second (keeps /snapshot.jpg fresh). */
   readonly isIdle: boolean;
   /** H.264 consumers (RTSP clients, H.264 page viewers): the H.264 encoder runs only while this is ≥ 1. */

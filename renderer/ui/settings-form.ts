@@ -4,12 +4,13 @@ import { PRESET_LABELS } from '../camera-constraints.ts';
 import type { CameraDevice } from '../camera-devices.ts';
 import {
   fpsRange,
+  h264BitrateRange,
   jpegQualityRange,
   overlayTextMaxLength,
   resolutionPresets,
   rotations,
 } from '../../electron/settings-limits.ts';
-import { clampFps, clampQuality } from '../setting-inputs.ts';
+import { clampBitrateMbps, clampFps, clampQuality } from '../setting-inputs.ts';
 import { byId } from './dom.ts';
 
 const presets: readonly ResolutionPreset[] = resolutionPresets;
@@ -30,6 +31,8 @@ export class SettingsForm {
   readonly #fpsValue = byId('fps-value', HTMLOutputElement);
   readonly #quality = byId('quality', HTMLInputElement);
   readonly #qualityValue = byId('quality-value', HTMLOutputElement);
+  readonly #bitrate = byId('bitrate', HTMLInputElement);
+  readonly #bitrateValue = byId('bitrate-value', HTMLOutputElement);
   readonly #mirror = byId('mirror', HTMLInputElement);
   readonly #overlay = byId('overlay', HTMLInputElement);
   readonly #overlayText = byId('overlay-text', HTMLInputElement);
@@ -41,6 +44,8 @@ export class SettingsForm {
     this.#fps.max = String(fpsRange.max);
     this.#quality.min = String(jpegQualityRange.min);
     this.#quality.max = String(jpegQualityRange.max);
+    this.#bitrate.min = String(h264BitrateRange.min);
+    this.#bitrate.max = String(h264BitrateRange.max);
     this.#overlayText.maxLength = overlayTextMaxLength;
     this.#resolution.replaceChildren(
       ...presets.map((preset) => new Option(PRESET_LABELS[preset], preset)),
@@ -71,6 +76,12 @@ export class SettingsForm {
     this.#quality.addEventListener('change', () => {
       onChange({ jpegQuality: clampQuality(this.#quality.valueAsNumber) });
     });
+    this.#bitrate.addEventListener('input', () => {
+      this.#bitrateValue.value = clampBitrateMbps(this.#bitrate.valueAsNumber).toFixed(1);
+    });
+    this.#bitrate.addEventListener('change', () => {
+      onChange({ h264BitrateMbps: clampBitrateMbps(this.#bitrate.valueAsNumber) });
+    });
     this.#mirror.addEventListener('change', () => {
       onChange({ mirror: this.#mirror.checked });
     });
@@ -94,6 +105,9 @@ export class SettingsForm {
     const quality = clampQuality(settings.jpegQuality);
     this.#quality.valueAsNumber = quality;
     this.#qualityValue.value = quality.toFixed(2);
+    const bitrate = clampBitrateMbps(settings.h264BitrateMbps ?? Number.NaN);
+    this.#bitrate.valueAsNumber = bitrate;
+    this.#bitrateValue.value = bitrate.toFixed(1);
     this.#mirror.checked = settings.mirror;
     this.#overlay.checked = settings.overlay;
     this.#overlayField.hidden = !settings.overlay;

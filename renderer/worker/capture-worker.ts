@@ -46,7 +46,8 @@ function send(result: PoolResult): void {
     result.videoFrame?.close();
     return;
   }
-  if (result.videoFrame) h264.encode(result.videoFrame, options?.fps ?? 30);
+  if (result.videoFrame)
+    h264.encode(result.videoFrame, options?.fps ?? 30, options?.h264BitrateBps);
   if (!result.jpeg) return;
   // Main compares each frame's size with the last one and reconnects viewers itself (broadcast.ts).
   post(

@@ -48,13 +48,14 @@ export class H264Encoder {
   }
 
   /** Encodes one drawn frame (and closes it); a no-op while nobody consumes H.264. */
-  encode(frame: VideoFrame, fps: number): void {
+  encode(frame: VideoFrame, fps: number, at720p30Bps?: number): void {
     try {
       if (!this.isActive) return;
       const format = { width: frame.displayWidth, height: frame.displayHeight, fps };
-      const key = `${format.width}x${format.height}`;
+      // A new size or bitrate setting means a new configuration (and so a keyframe).
+      const key = `${format.width}x${format.height}@${at720p30Bps ?? 'default'}`;
       if (key !== this.#configuredKey) {
-        void this.#configure(format, key);
+        void this.#configure(format, key, at720p30Bps);
         return;
       }
       const encoder = this.#encoder;
@@ -82,12 +83,12 @@ export class H264Encoder {
     this.#encoder = null;
   }
 
-  async #configure(format: PictureFormat, key: string): Promise<void> {
+  async #configure(format: PictureFormat, key: string, at720p30Bps?: number): Promise<void> {
     if (this.#isConfiguring) return;
     this.#isConfiguring = true;
     try {
       this.close();
-      const config = await pickH264Config(format);
+      const config = await pickH264Config(format, at720p30Bps);
       const support = supportOf(config, format);
       if (!config) {
         this.#isUnsupported = true;

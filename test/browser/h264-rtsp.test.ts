@@ -164,6 +164,30 @@ describe(
       }
     });
 
+    it('the bitrate setting reaches the encoder: 0.5 Mbit/s at 720p30 gives a fraction of the default', async () => {
+      await page.locator('#bitrate').fill('0.5');
+      await waitFor('the saved bitrate', () => bridge.settings.h264BitrateMbps === 0.5);
+      const { url, port, key } = rtsp();
+      const client = await RtspTestClient.connect(port, { userAgent: 'lancam-test bitrate' });
+      try {
+        await client.play(url, key);
+        await waitFor('H.264 flowing', () => client.accessUnits > 10, 15_000);
+        await sleep(2000); // the rate control settles after the keyframe
+        const bytesBefore = client.bytes;
+        const from = Date.now();
+        await sleep(4000);
+        const mbps = ((client.bytes - bytesBefore) * 8) / 1e6 / ((Date.now() - from) / 1000);
+        console.log(`bitrate setting 0.5 Mbit/s: ${mbps.toFixed(2)} Mbit/s on the wire`);
+        // The default gives ~2.2-2.5 Mbit/s here (bench:capture). OpenH264 overshoots low targets on the noisy
+        // fake-camera clip (~1.1 Mbit/s seen), so the bound only separates "lowered" from "default".
+        assert.ok(mbps < 1.7, `${mbps.toFixed(2)} Mbit/s`);
+        assert.ok(mbps > 0.1, 'still a stream');
+      } finally {
+        client.close();
+        await page.locator('#bitrate').fill('2.5');
+      }
+    });
+
     it('a new RTSP client gets a decodable frame within 0.5 s (keyframe on demand)', async () => {
       const { url, port, key } = rtsp();
       // A first client starts the encoder (that start-up is not what a joining client waits for).

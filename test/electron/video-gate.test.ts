@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  checkSettingsPatch,
   createVideoGate,
   isVideoChunkMeta,
   maxVideoChunkBytes,
@@ -107,5 +108,16 @@ describe('video gate', () => {
     gate.expectKeyframe();
     assert.equal(gate.accept(accessUnit(1), delta), null);
     assert.ok(gate.accept(accessUnit(5), key));
+  });
+});
+
+describe('H.264 bitrate setting', () => {
+  it('accepts 0.5–8 Mbit/s (at 720p30) and nothing else', () => {
+    assert.equal(checkSettingsPatch({ h264BitrateMbps: 2.5 }).ok, true);
+    assert.equal(checkSettingsPatch({ h264BitrateMbps: 0.5 }).ok, true);
+    assert.equal(checkSettingsPatch({ h264BitrateMbps: 8 }).ok, true);
+    assert.equal(checkSettingsPatch({ h264BitrateMbps: 9 }).ok, false);
+    assert.equal(checkSettingsPatch({ h264BitrateMbps: '2.5' }).ok, false);
+    assert.equal(checkSettingsPatch({ h264BitrateMbps: Number.NaN }).ok, false);
   });
 });

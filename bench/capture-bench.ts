@@ -1,13 +1,16 @@
 // `npm run bench:capture`: the renderer's capture pipeline in real Chromium (fake camera fed a noisy test clip)
 // at 720p/1080p × 30 fps × quality 0.8 into a real server, with 1 encode worker and with N, plus a bare page
 // (camera → one worker → JPEG, nothing else) at 720p as the yardstick — fps, encode time, bytes, main-thread
-// and Chromium CPU, idle rate and capture→viewer latency. A table for people, then one JSON line for scripts.
+// and Chromium CPU, idle rate and capture→viewer latency; then the same pooled runs with an RTSP client on, so
+// WebCodecs H.264 encodes the same drawn frames too: its encode time, bitrate and the CPU it adds to JPEG.
+// A table for people, then one JSON line for scripts. `--h264` runs only the pooled JPEG and H.264 rows.
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import type { Browser, CDPSession, Page, Worker } from 'playwright-core';
 import type { ResolutionPreset } from '../electron/ipc.ts';
 import { encodeWorkerCount } from '../renderer/worker/encode-order.ts';
 import { launchChromium } from '../test/helpers/chromium.ts';
+import { RtspTestClient } from '../test/helpers/rtsp-client.ts';
 import { fakeCameraFile } from '../test/helpers/fake-camera.ts';
 import { MjpegViewer } from '../test/browser/support/mjpeg-viewer.ts';
 import { TestBridge } from '../test/browser/support/test-bridge.ts';
@@ -36,6 +39,10 @@ interface Run {
   /** null: the bare page instead of LanCam. */
   readonly encodeWorkers: number | null;
   readonly measureIdleAndLatency: boolean;
+  /** An RTSP client plays during the measurement, so the H.264 encoder runs next to JPEG. */
+  readonly h264?: boolean;
+  /** No MJPEG viewer: only the RTSP client (an NVR recording around the clock), JPEG once a second. */
+  readonly isRtspOnly?: boolean;
 }
 
 interface Result {
@@ -50,6 +57,14 @@ interface Result {
   readonly idleEncodesPerSec: number | null;
   readonly latencyP50Ms: number | null;
   readonly latencyP95Ms: number | null;
+  /** JPEG bytes per second to main, in kbit/s. */
+  readonly jpegKbps: number;
+  readonly h264: {
+    readonly encodeP50Ms: number;
+    readonly encodeP95Ms: number;
+    readonly kbps: number;
+    readonly chunksPerSec: number;
+  } | null;
 }
 
 const hd: Resolution = { name: '720p', preset: '720p', width: 1280, height: 720 };
@@ -70,7 +85,33 @@ const runs: Run[] = [
     encodeWorkers: pooledWorkers,
     measureIdleAndLatency: false,
   },
+  {
+    name: `720p ×${pooledWorkers} +H.264`,
+    resolution: hd,
+    encodeWorkers: pooledWorkers,
+    measureIdleAndLatency: false,
+    h264: true,
+  },
+  {
+    name: `720p ×${pooledWorkers} RTSP only`,
+    resolution: hd,
+    encodeWorkers: pooledWorkers,
+    measureIdleAndLatency: false,
+    h264: true,
+    isRtspOnly: true,
+  },
+  {
+    name: `1080p ×${pooledWorkers} +H.264`,
+    resolution: fullHd,
+    encodeWorkers: pooledWorkers,
+    measureIdleAndLatency: false,
+    h264: true,
+  },
 ];
+const isH264Only = process.argv.includes('--h264');
+const selectedRuns = runs.filter(
+  (run) => !isH264Only || run.h264 === true || run.encodeWorkers === pooledWorkers,
+);
 
 function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return Number.NaN;
@@ -185,6 +226,26 @@ async function takeEncodes(workers: readonly Worker[]): Promise<number[]> {
   return all;
 }
 
+async function captureWorker(page: Page): Promise<Worker> {
+  return waitFor('the capture worker', () =>
+    page.workers().find((w) => w.url().includes('capture-worker')),
+  );
+}
+
+/** An RTSP client playing the stream (Basic auth with the key): makes main report an H.264 consumer. */
+async function playRtsp(bridge: TestBridge): Promise<RtspTestClient> {
+  const status = bridge.main.broadcast.status();
+  const url = status.rtspUrls[0];
+  if (!url || status.rtspPort === null) throw new Error('no RTSP URL while live');
+  const bare = new URL(url);
+  bare.username = '';
+  bare.password = '';
+  const client = await RtspTestClient.connect(status.rtspPort, { userAgent: 'bench:capture' });
+  await client.play(bare.toString(), status.key);
+  await waitFor('the first access unit over RTSP', () => client.accessUnits > 0, 15_000);
+  return client;
+}
+
 async function encodeWorkers(page: Page, count: number): Promise<Worker[]> {
   return waitFor(`${count} encode workers`, () => {
     const found = page.workers().filter((w) => w.url().includes('encode-worker'));
@@ -197,6 +258,7 @@ async function benchOne(browser: Browser, run: Run, workerCount: number): Promis
     settings: { resolution: run.resolution.preset, fps: 30, jpegQuality: 0.8 },
   });
   const viewers: MjpegViewer[] = [];
+  let rtsp: RtspTestClient | null = null;
   try {
     const page = await bridge.open(browser);
     const cdp = await page.context().newCDPSession(page);
@@ -229,27 +291,47 @@ async function benchOne(browser: Browser, run: Run, workerCount: number): Promis
       idleEncodesPerSec = (idle * 1000) / (to - from);
     }
 
-    const viewer = new MjpegViewer(bridge.url('/stream.mjpg'));
-    viewers.push(viewer);
-    await viewer.connect();
+    const viewer = run.isRtspOnly === true ? null : new MjpegViewer(bridge.url('/stream.mjpg'));
+    if (viewer) {
+      viewers.push(viewer);
+      await viewer.connect();
+    }
+    const capture = run.h264 === true ? await captureWorker(page) : null;
+    if (capture) {
+      await observeOne(capture);
+      rtsp = await playRtsp(bridge);
+    }
     await sleep(WARMUP_MS);
 
     await takeEncodes(workers);
+    if (capture) await takeEncodes([capture]);
     const { from, to, wallS, cpu } = await measureWindow(cdp);
     const encodes = await takeEncodes(workers);
+    const h264Encodes = capture ? await takeEncodes([capture]) : [];
+    const chunks = bridge.videoChunks.filter((c) => c.receivedAtMs >= from && c.receivedAtMs < to);
 
     const frames = bridge.frames.filter((f) => f.receivedAtMs >= from && f.receivedAtMs < to);
     const seen = new Set<number>();
     const latencies: number[] = [];
-    for (const part of viewer.parts) {
+    for (const part of viewer?.parts ?? []) {
       if (part.receivedAtMs < from || part.receivedAtMs >= to || seen.has(part.timestampMs))
         continue;
       seen.add(part.timestampMs); // a repeated frame (keep-alive) is not a new capture
       latencies.push(part.receivedAtMs - part.timestampMs);
     }
     const last = frames.at(-1);
+    const kbps = (bytes: number): number => (bytes * 8) / 1000 / wallS;
     return {
       ...frameFigures(frames, encodes, wallS),
+      jpegKbps: kbps(frames.reduce((sum, f) => sum + f.bytes, 0)),
+      h264: capture
+        ? {
+            encodeP50Ms: percentile(h264Encodes, 0.5),
+            encodeP95Ms: percentile(h264Encodes, 0.95),
+            kbps: kbps(chunks.reduce((sum, c) => sum + c.bytes, 0)),
+            chunksPerSec: chunks.length / wallS,
+          }
+        : null,
       ...cpu,
       width: last?.width ?? 0,
       height: last?.height ?? 0,
@@ -258,6 +340,7 @@ async function benchOne(browser: Browser, run: Run, workerCount: number): Promis
       latencyP95Ms: run.measureIdleAndLatency ? percentile(latencies, 0.95) : null,
     };
   } finally {
+    rtsp?.close();
     for (const v of viewers) v.close();
     await bridge.close();
   }
@@ -283,6 +366,8 @@ async function benchBare(browser: Browser, run: Run): Promise<Result> {
       idleEncodesPerSec: null,
       latencyP50Ms: null,
       latencyP95Ms: null,
+      jpegKbps: (frames.reduce((sum, f) => sum + f.bytes, 0) * 8) / 1000 / wallS,
+      h264: null,
     };
   } finally {
     await bare.close();
@@ -297,7 +382,7 @@ for (const resolution of [hd, fullHd]) {
   // One browser per resolution: the fake camera plays one file.
   const browser = await launchChromium({ fakeCamera: clip });
   try {
-    for (const run of runs.filter((r) => r.resolution === resolution)) {
+    for (const run of selectedRuns.filter((r) => r.resolution === resolution)) {
       process.stderr.write(`bench:capture ${run.name} …\n`);
       const result =
         run.encodeWorkers === null
@@ -358,10 +443,12 @@ const versusBare = (name: string): string => {
   if (fps === undefined || !bare) return `${name}: ?`;
   return `${name} ${(((fps - bare.fps) / bare.fps) * 100).toFixed(0)} %`;
 };
-console.log(
-  `720p fps against the bare page (target: within −10 %): ${versusBare('720p ×1')} · ` +
-    versusBare(`720p ×${pooledWorkers}`),
-);
+if (bare) {
+  console.log(
+    `720p fps against the bare page (target: within −10 %): ${versusBare('720p ×1')} · ` +
+      versusBare(`720p ×${pooledWorkers}`),
+  );
+}
 console.log(
   `idle (0 viewers, 720p ×${pooledWorkers}): ${pooled?.idleEncodesPerSec?.toFixed(2) ?? '?'} encodes/s · ` +
     `capture → viewer receipt: p50 ${pooled?.latencyP50Ms?.toFixed(1) ?? '?'} ms, p95 ${pooled?.latencyP95Ms?.toFixed(1) ?? '?'} ms`,
@@ -369,6 +456,29 @@ console.log(
 console.log(
   'targets: 720p ≥ 29.5 fps, encode p95 ≤ 12 ms, main thread ≤ 5 %; 1080p ≥ 29 fps; idle ≤ 1/s; latency p50 ≤ 40 ms',
 );
+for (const resolution of [hd, fullHd]) {
+  const jpeg = results.get(`${resolution.name} ×${pooledWorkers}`);
+  const both = results.get(`${resolution.name} ×${pooledWorkers} +H.264`);
+  const h264 = both?.h264;
+  if (!jpeg || !both || !h264) continue;
+  console.log(
+    `${resolution.name} H.264 (WebCodecs, ${h264.chunksPerSec.toFixed(1)} chunks/s): encode p50 ` +
+      `${h264.encodeP50Ms.toFixed(1)} ms, p95 ${h264.encodeP95Ms.toFixed(1)} ms (JPEG draw+encode p50 ` +
+      `${jpeg.encodeP50Ms.toFixed(1)} ms, p95 ${jpeg.encodeP95Ms.toFixed(1)} ms) · ` +
+      `${(h264.kbps / 1000).toFixed(2)} Mbit/s vs JPEG ${(both.jpegKbps / 1000).toFixed(1)} Mbit/s ` +
+      `(${(both.jpegKbps / Math.max(1, h264.kbps)).toFixed(1)}× less) · Chromium CPU ` +
+      `${jpeg.chromiumCpuPct.toFixed(0)} % JPEG only → ${both.chromiumCpuPct.toFixed(0)} % with H.264 ` +
+      `(+${(both.chromiumCpuPct - jpeg.chromiumCpuPct).toFixed(0)} % of a core); fps ${jpeg.fps.toFixed(1)} → ${both.fps.toFixed(1)}`,
+  );
+}
+const rtspOnly = results.get(`720p ×${pooledWorkers} RTSP only`);
+if (rtspOnly?.h264) {
+  console.log(
+    `720p RTSP only (no MJPEG viewer): ${rtspOnly.h264.chunksPerSec.toFixed(1)} H.264 chunks/s, ` +
+      `${rtspOnly.fps.toFixed(2)} JPEG/s, H.264 encode p50 ${rtspOnly.h264.encodeP50Ms.toFixed(1)} ms, ` +
+      `Chromium CPU ${rtspOnly.chromiumCpuPct.toFixed(0)} % of a core`,
+  );
+}
 const json: Record<string, unknown> = {};
 for (const [name, r] of results) {
   json[name] = {
@@ -376,6 +486,15 @@ for (const [name, r] of results) {
     encodeP95Ms: round(r.encodeP95Ms),
     mainThreadBusyPct: round(r.mainThreadBusyPct),
     kbPerFrame: round(r.kbPerFrame),
+    chromiumCpuPct: round(r.chromiumCpuPct),
+    ...(r.h264
+      ? {
+          h264EncodeP50Ms: round(r.h264.encodeP50Ms),
+          h264EncodeP95Ms: round(r.h264.encodeP95Ms),
+          h264Kbps: round(r.h264.kbps, 0),
+          jpegKbps: round(r.jpegKbps, 0),
+        }
+      : {}),
   };
 }
 json.idleEncodesPerSec = round(pooled?.idleEncodesPerSec ?? Number.NaN, 2);

@@ -5,6 +5,10 @@
 export const Channels = {
   /** renderer → main, send (fire-and-forget): one JPEG frame and its metadata. */
   frame: 'camera:frame',
+  /** renderer → main, send (fire-and-forget): one H.264 access unit (Annex B) and its metadata. */
+  videoChunk: 'camera:video-chunk',
+  /** main → renderer, push: an H.264 consumer joined; encode a keyframe now. */
+  keyframeRequest: 'broadcast:keyframe-request',
   /** renderer → main, send: the camera started, ended (unplugged) or failed. */
   cameraState: 'camera:state-changed',
   /** renderer → main, invoke: start broadcasting. */
@@ -97,6 +101,11 @@ export interface Settings {
   readonly cameraControls?: Readonly<Record<string, CameraControlValues>>;
   /** Show a system notification when someone starts watching. */
   readonly notifyOnViewer: boolean;
+  /**
+   * H.264 (RTSP) bitrate in Mbit/s for 720p at 30 fps, scaled with size and frame rate (renderer/h264-settings.ts);
+   * absent in files written before it existed (then 2.5).
+   */
+  readonly h264BitrateMbps?: number;
 }
 
 /** A screen or window to broadcast; `id` is Electron's desktopCapturer id ('screen:…' / 'window:…'). */
@@ -112,6 +121,16 @@ export interface FrameMeta {
   readonly captureTimeMs: number;
   readonly width: number;
   readonly height: number;
+}
+
+/** Metadata that travels with every H.264 access unit (the bytes go next to it, Annex B). */
+export interface VideoChunkMeta {
+  /** An IDR access unit; it carries SPS and PPS in band. */
+  readonly isKey: boolean;
+  /** Presentation time in microseconds (capture time since the Unix epoch), increasing. */
+  readonly timestampUs: number;
+  /** 0 when the encoder did not say. */
+  readonly durationUs: number;
 }
 
 /** What the camera is doing, as the renderer sees it. */
@@ -151,7 +170,27 @@ export type ErrorCode =
  * publish() refusing bytes that are not a whole JPEG (the one place frame bytes are checked).
  */
 export type FrameRejectReason =
-  'not-binary' | 'too-large' | 'bad-meta' | 'rate-limited' | 'untrusted-sender' | 'not-jpeg';
+  | 'not-binary'
+  | 'too-large'
+  | 'bad-meta'
+  | 'rate-limited'
+  | 'untrusted-sender'
+  | 'not-jpeg'
+  | VideoRejectReason;
+
+/**
+ * Why an H.264 chunk never reached consumers: main's video gate decides all but 'video-refused', which is the
+ * server's publishVideo() refusing the access unit (bad NAL structure, no parameter sets).
+ */
+export type VideoRejectReason =
+  | 'video-not-binary'
+  | 'video-too-large'
+  | 'video-bad-meta'
+  | 'video-rate-limited'
+  | 'video-no-start-code'
+  | 'video-no-keyframe-yet'
+  | 'video-untrusted-sender'
+  | 'video-refused';
 
 /** An address the user disconnected: refused until `untilMs` (epoch ms) unless allowed again. */
 export interface BlockedAddress {
@@ -189,6 +228,11 @@ export interface BroadcastStatus {
   readonly rejectedByReason: Readonly<Partial<Record<FrameRejectReason, number>>>;
   /** Set when state is 'error', or for a warning worth showing (e.g. port fallback). */
   readonly error: AppError | null;
+  /** `rtsp://viewer:KEY@HOST:PORT/live` per share host (no user info in open mode); empty while off. */
+  readonly rtspUrls: readonly string[];
+  readonly rtspPort: number | null;
+  /** H.264 consumers (RTSP clients, H.264 page viewers): the renderer encodes H.264 only while ≥ 1. */
+  readonly videoConsumers: number;
 }
 
 /** Typed result for request/response calls: errors come back as data, not thrown (they cannot cross the bridge intact). */
@@ -217,18 +261,24 @@ export interface InvokeMap {
 /** renderer → main `send` messages: channel → arguments. */
 export interface SendMap {
   [Channels.frame]: [jpeg: ArrayBuffer, meta: FrameMeta];
+  [Channels.videoChunk]: [data: ArrayBuffer, meta: VideoChunkMeta];
   [Channels.cameraState]: [state: CameraState];
 }
 
 /** main → renderer pushes: channel → arguments. */
 export interface EventMap {
   [Channels.status]: [status: BroadcastStatus];
+  [Channels.keyframeRequest]: [];
 }
 
 /** The bridge the preload exposes as `window.lancam`; the renderer's only way out. */
 export interface LanCamApi {
   /** Hand one encoded JPEG frame to main (fire-and-forget); main reconnects viewers when its size changes. */
   sendFrame(jpeg: ArrayBuffer, meta: FrameMeta): void;
+  /** Hand one H.264 access unit to main (fire-and-forget); main validates it before any consumer sees it. */
+  sendVideoChunk(data: ArrayBuffer, meta: VideoChunkMeta): void;
+  /** Subscribe to keyframe requests (an H.264 consumer joined); returns the unsubscribe function. */
+  onKeyframeRequest(listener: () => void): () => void;
   /** Announce camera start, loss (viewers then see the "paused" placeholder) or failure. */
   reportCameraState(state: CameraState): void;
   start(): Promise<Result<BroadcastStatus>>;

@@ -23,6 +23,9 @@ export const defaultPort = 8080;
 /** Longest overlay name: it has to fit one line on a 480p frame. */
 export const overlayTextMaxLength = 60;
 
+/** H.264 bitrate the user can pick, in Mbit/s at 720p30: below 0.5 a webcam picture smears, above 8 gains nothing. */
+export const h264BitrateRange = { min: 0.5, max: 8 } as const;
+
 export const resolutionPresets = ['480p', '720p', '1080p', 'max'] as const;
 export const rotations = [0, 90, 180, 270] as const;
 
@@ -43,6 +46,7 @@ export const settingDefaults = {
   /** Camera controls changed per camera: none until the user moves one. */
   cameraControls: {},
   notifyOnViewer: true,
+  h264BitrateMbps: 2.5,
 } as const;
 
 /** How long a viewer the user disconnected stays refused unless allowed again. */

@@ -18,6 +18,7 @@ import { NetworkForm } from './ui/network-form.ts';
 import { SettingsForm } from './ui/settings-form.ts';
 import { SharePanel } from './ui/share-panel.ts';
 import { StatsPanel } from './ui/stats-panel.ts';
+import { VideoSharePanel } from './ui/video-share-panel.ts';
 import type { EncodeOptions } from './shared/worker-protocol.ts';
 import { StatusView, type MessageAction } from './ui/status-view.ts';
 
@@ -26,6 +27,7 @@ export class BroadcastController {
   readonly #statusView: StatusView;
   readonly #share: SharePanel;
   readonly #stats: StatsPanel;
+  readonly #videoShare: VideoSharePanel;
   readonly #form: SettingsForm;
   readonly #network: NetworkForm;
   readonly #settings: SettingsSync;
@@ -54,6 +56,7 @@ export class BroadcastController {
       disconnectAll: () => void this.#viewerAction(() => api.disconnectAll()),
       allow: (address) => void this.#viewerAction(() => api.allowAddress(address)),
     });
+    this.#videoShare = new VideoSharePanel(async (text) => (await this.#api.copyText(text)).ok);
     this.#form = new SettingsForm((patch) => {
       void this.#changeSettings(patch).then((reason) => {
         if (reason === null) return;
@@ -155,7 +158,11 @@ export class BroadcastController {
   }
 
   #encodeOptions(): EncodeOptions {
-    return encodeOptionsFor(this.#settings.current, this.#status.viewerCount);
+    return encodeOptionsFor(
+      this.#settings.current,
+      this.#status.viewerCount,
+      this.#status.videoConsumers,
+    );
   }
 
   async #openCamera(): Promise<boolean> {
@@ -192,7 +199,9 @@ export class BroadcastController {
     if (follow === 'open') void this.#openCamera();
     if (follow === 'stop') this.#camera.stop();
     const options = this.#encodeOptions();
-    if (this.#camera.options.isIdle !== options.isIdle) this.#camera.setOptions(options);
+    const current = this.#camera.options;
+    if (current.isIdle !== options.isIdle || current.videoConsumers !== options.videoConsumers)
+      this.#camera.setOptions(options);
     this.#render();
   }
 
@@ -281,6 +290,7 @@ export class BroadcastController {
       [note, this.#notice].filter((text): text is string => text !== null).join(' ') || null,
     );
     this.#share.render(this.#status);
+    this.#videoShare.render(this.#status, this.#camera.h264Support);
     this.#network.renderStatus(this.#status);
     this.#renderStats();
   }

@@ -7,10 +7,14 @@ import type { CameraRequest } from './camera-constraints.ts';
 import { describeCameraError, describeScreenError, type Platform } from './camera-errors.ts';
 import { CameraCapture, CaptureCancelledError } from './capture.ts';
 import { CaptureStats, type CaptureStatsSnapshot } from './capture-stats.ts';
+import { probeH264 } from './h264-support.ts';
 import { chooseScreenSource, isScreenSourceId } from './screen-sources.ts';
-import type { EncodeOptions } from './shared/worker-protocol.ts';
+import type { EncodeOptions, H264Support } from './shared/worker-protocol.ts';
 
-type SessionApi = Pick<LanCamApi, 'sendFrame' | 'reportCameraState' | 'chooseScreenSource'>;
+type SessionApi = Pick<
+  LanCamApi,
+  'sendFrame' | 'sendVideoChunk' | 'onKeyframeRequest' | 'reportCameraState' | 'chooseScreenSource'
+>;
 
 export interface CameraSessionEvents {
   /** The camera's state or mode changed: re-render. */
@@ -42,6 +46,7 @@ export class CameraSession {
   #camera: LocalCamera = { kind: 'off' };
   #mode: string | null = null;
   #frameSize: Pick<FrameMeta, 'width' | 'height'> | null = null;
+  #h264: H264Support | null = null;
 
   constructor(
     preview: HTMLVideoElement,
@@ -67,9 +72,27 @@ export class CameraSession {
         error: (message) => {
           this.#events.captureProblem(message);
         },
+        videoChunk: (chunk) => {
+          const { data, isKey, timestampUs, durationUs } = chunk;
+          this.#api.sendVideoChunk(data, { isKey, timestampUs, durationUs });
+        },
+        h264Support: (support) => {
+          const changed = support.kind !== this.#h264?.kind;
+          this.#h264 = support;
+          if (changed) this.#events.changed();
+        },
       },
       options,
     );
+    // Main asks when an H.264 consumer joins, so it need not wait up to 2 s for the next keyframe.
+    api.onKeyframeRequest(() => {
+      this.#capture.requestKeyframe();
+    });
+  }
+
+  /** Whether H.264 encoding works here; null until the worker has tried (it tries when a consumer comes). */
+  get h264Support(): H264Support | null {
+    return this.#h264;
   }
 
   get camera(): LocalCamera {
@@ -123,6 +146,7 @@ export class CameraSession {
       this.#api.reportCameraState({ kind: 'running', label: started.label });
       this.#busyRetry.cancel();
       this.#events.opened(this.#capture.videoTrack, started.deviceId);
+      this.#probeH264(started);
       return { ok: true, notice: started.notice };
     } catch (error) {
       // Superseded by stop() or a newer open(), which set the camera state themselves.
@@ -148,6 +172,19 @@ export class CameraSession {
     this.#frameSize = null;
     this.#stats.reset();
     this.#events.closed();
+  }
+
+  /** Says at once whether RTSP/H.264 can work here, before any consumer makes the worker try. */
+  #probeH264(size: { width: number; height: number; fps: number }): void {
+    const format = { width: size.width, height: size.height, fps: Math.round(size.fps) || 30 };
+    probeH264(format).then(
+      (support) => {
+        if (this.#h264 !== null && this.#h264.kind === support.kind) return;
+        this.#h264 = support;
+        this.#events.changed();
+      },
+      () => undefined,
+    );
   }
 
   /** Another app holds the camera: try again with backoff until it opens or stop() is called. */

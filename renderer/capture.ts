@@ -6,7 +6,13 @@ import {
   isConstraintError,
   type CameraRequest,
 } from './camera-constraints.ts';
-import type { EncodeOptions, FromWorker, ToWorker } from './shared/worker-protocol.ts';
+import type {
+  EncodeOptions,
+  FromWorker,
+  H264Support,
+  ToWorker,
+  WorkerVideoChunk,
+} from './shared/worker-protocol.ts';
 import { displayMediaOptions, isScreenSourceId } from './screen-sources.ts';
 import { encodeWorkerCount } from './worker/encode-order.ts';
 
@@ -15,6 +21,10 @@ export interface CaptureSink {
   /** The camera track ended on its own (unplugged, driver gone). */
   ended(): void;
   error(message: string): void;
+  /** One H.264 access unit (only while options.videoConsumers ≥ 1). */
+  videoChunk?(chunk: WorkerVideoChunk): void;
+  /** Whether H.264 encoding works here, once the worker has tried. */
+  h264Support?(support: H264Support): void;
 }
 
 export interface CaptureStarted {
@@ -134,6 +144,11 @@ export class CameraCapture {
     return this.#options;
   }
 
+  /** A new H.264 consumer joined: the next encoded frame is a keyframe. */
+  requestKeyframe(): void {
+    this.#post({ type: 'keyframe' });
+  }
+
   stop(): void {
     this.#generation += 1;
     if (this.#worker) {
@@ -179,6 +194,12 @@ export class CameraCapture {
     switch (message.type) {
       case 'frame':
         this.#sink.frame(message.jpeg, message.meta, message.encodeMs);
+        break;
+      case 'video-chunk':
+        this.#sink.videoChunk?.(message.chunk);
+        break;
+      case 'h264-support':
+        this.#sink.h264Support?.(message.support);
         break;
       case 'want-bitmap':
         void this.#sendBitmap();

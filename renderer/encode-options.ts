@@ -2,11 +2,18 @@
 import type { Settings } from '../electron/ipc.ts';
 import { settingDefaults } from '../electron/settings-limits.ts';
 import type { CameraRequest } from './camera-constraints.ts';
-import { clampFps, clampQuality } from './setting-inputs.ts';
+import { clampBitrateMbps, clampFps, clampQuality } from './setting-inputs.ts';
 import type { EncodeOptions } from './shared/worker-protocol.ts';
 
-/** Before main has answered, the defaults; nobody watching puts the worker in its 1 fps idle mode. */
-export function encodeOptionsFor(settings: Settings | null, viewerCount: number): EncodeOptions {
+/**
+ * Before main has answered, the defaults; nobody watching (no viewer, no H.264 consumer such as an RTSP
+ * client) puts the worker in its 1 fps idle mode.
+ */
+export function encodeOptionsFor(
+  settings: Settings | null,
+  viewerCount: number,
+  videoConsumers = 0,
+): EncodeOptions {
   const s = settings ?? settingDefaults;
   return {
     fps: clampFps(s.fps),
@@ -15,7 +22,10 @@ export function encodeOptionsFor(settings: Settings | null, viewerCount: number)
     rotation: s.rotation,
     overlay: s.overlay,
     overlayText: s.overlayText,
-    isIdle: viewerCount === 0,
+    h264BitrateBps: Math.round(clampBitrateMbps(s.h264BitrateMbps ?? Number.NaN) * 1_000_000),
+    isIdle: viewerCount === 0 && videoConsumers === 0,
+    videoConsumers,
+    isJpegIdle: viewerCount === 0,
   };
 }
 

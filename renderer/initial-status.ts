@@ -16,4 +16,7 @@ export const offStatus: BroadcastStatus = {
   rejectedFrames: 0,
   rejectedByReason: {},
   error: null,
+  rtspUrls: [],
+  rtspPort: null,
+  videoConsumers: 0,
 };

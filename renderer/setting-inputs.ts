@@ -1,6 +1,7 @@
 // Reads the control window's setting inputs into values main accepts: clamped to the shared ranges, or refused.
 import {
   fpsRange,
+  h264BitrateRange,
   jpegQualityRange,
   portRange,
   settingDefaults,
@@ -18,6 +19,12 @@ export function clampFps(value: number): number {
 export function clampQuality(value: number): number {
   const { min, max } = jpegQualityRange;
   return Math.round(clamp(value, min, max, settingDefaults.jpegQuality) * 100) / 100;
+}
+
+/** Mbit/s at 720p30, to a tenth. */
+export function clampBitrateMbps(value: number): number {
+  const { min, max } = h264BitrateRange;
+  return Math.round(clamp(value, min, max, settingDefaults.h264BitrateMbps) * 10) / 10;
 }
 
 export type PortInput =

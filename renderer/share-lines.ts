@@ -1,4 +1,5 @@
-// Copy-ready lines for the apps people point at a LanCam stream, built from one share URL.
+// Copy-ready lines for the apps people point at a LanCam stream, built from one share URL (MJPEG) and one
+// RTSP URL (H.264).
 
 export interface ShareLine {
   readonly id: string;
@@ -91,7 +92,95 @@ export function shareLines(shareUrl: string): ShareLine[] {
   ];
 }
 
+/**
+ * Lines for what ingests RTSP/H.264: NVRs, Home Assistant, relays, players. `rtspUrl` is
+ * `rtsp://viewer:KEY@HOST:PORT/live` (no user info in open mode); `shareUrl` gives the still image.
+ */
+export function videoShareLines(rtspUrl: string, shareUrl: string | null): ShareLine[] {
+  const still = shareUrl === null ? null : shareEndpoints(shareUrl).snapshot;
+  const yamlUrl = JSON.stringify(rtspUrl);
+  return [
+    {
+      id: 'rtsp',
+      label: 'RTSP URL',
+      text: rtspUrl,
+      hint: 'H.264 for any NVR or player; user "viewer", the access key as password (Basic or Digest).',
+    },
+    {
+      id: 'ha-stream-source',
+      label: 'Home Assistant: stream source',
+      text: rtspUrl,
+      hint: 'Add integration → Generic Camera → "Stream source URL": recording and HomeKit live view.',
+    },
+    ...(still === null
+      ? []
+      : [
+          {
+            id: 'ha-still-image',
+            label: 'Home Assistant: still image URL',
+            text: still,
+            hint: 'Same dialog, "Still image URL".',
+          },
+        ]),
+    {
+      id: 'frigate',
+      label: 'Frigate',
+      text: [
+        'cameras:',
+        '  lancam:',
+        '    ffmpeg:',
+        '      inputs:',
+        `        - path: ${yamlUrl}`,
+        '          input_args: preset-rtsp-generic',
+        '          roles: [detect, record]',
+      ].join('\n'),
+      hint: 'Into config.yml; Frigate records the H.264 as it comes.',
+    },
+    {
+      id: 'go2rtc',
+      label: 'go2rtc',
+      text: ['streams:', `  lancam: ${yamlUrl}`].join('\n'),
+      hint: 'Into go2rtc.yaml; go2rtc then relays it (WebRTC, RTSP, HLS) to many viewers.',
+    },
+    {
+      id: 'synology',
+      label: 'Synology Surveillance Station',
+      text: rtspUrl,
+      hint: 'IP Camera → Add → Brand "[User Define]", Protocol RTSP, paste as the source path.',
+    },
+    {
+      id: 'blue-iris',
+      label: 'Blue Iris',
+      text: rtspUrl,
+      hint: 'Add camera → Network IP → paste into Address; Make "Generic/ONVIF".',
+    },
+    {
+      id: 'vlc-rtsp',
+      label: 'VLC (RTSP)',
+      text: `vlc --rtsp-tcp --network-caching=300 ${quoted(rtspUrl)}`,
+      hint: 'Or Media → Open Network Stream and paste the RTSP URL.',
+    },
+    {
+      id: 'ffmpeg-rtsp',
+      label: 'ffmpeg (record H.264)',
+      text: `ffmpeg -rtsp_transport tcp -i ${quoted(rtspUrl)} -c copy lancam.mp4`,
+      hint: 'Copies the stream as it is: no re-encoding.',
+    },
+  ];
+}
+
+/**
+ * The plain words for a system without an H.264 encoder, or null when it has one (or nobody asked yet).
+ * `reason` is what the encoder probe said.
+ */
+export function noH264Message(reason: string | null): string | null {
+  if (reason === null) return null;
+  return `H.264 is off: ${reason} RTSP (NVRs, Home Assistant, Frigate) and H.264 viewing need it; the MJPEG stream and the viewer page work as usual.`;
+}
+
 /** Replaces the key in a URL with dots for display; the copy buttons still copy the real URL. */
 export function maskKeyInUrl(url: string): string {
-  return url.replace(/([?&]key=)[^&#\s"]+/g, '$1••••••••');
+  return url
+    .replace(/([?&]key=)[^&#\s"]+/g, '$1••••••••')
+    .replace(/(rtsp:\/\/[^:/@\s"]+:)[^@\s"]+@/g, '$1••••••••@');
 }

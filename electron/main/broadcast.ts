@@ -8,6 +8,7 @@ import type {
   FrameRejectReason,
   Result,
   Settings,
+  VideoChunkMeta,
 } from '../ipc.ts';
 import { startBroadcastServer } from '../../server/index.ts';
 import type { BroadcastServer, Logger, ServerStatus } from '../../server/types.ts';
@@ -36,6 +37,8 @@ export interface BroadcastOptions {
   readonly advertiser?: Advertiser;
   /** Interface to bind; omitted = the server's default, the whole LAN. */
   readonly host?: string;
+  /** An H.264 consumer joined (or the stream broke): the renderer should encode a keyframe now. */
+  readonly onKeyframeRequest?: () => void;
 }
 
 export interface Broadcast {
@@ -49,6 +52,10 @@ export interface Broadcast {
    * stream, so viewers reconnect and each stream's parts share one size (Firefox needs that).
    */
   publishFrame(jpeg: Uint8Array, meta: FrameMeta): void;
+  /** Hands an H.264 access unit that passed the IPC video gate to the server (dropped while off). */
+  publishVideo(data: Uint8Array, meta: VideoChunkMeta): void;
+  /** Asks the renderer for a keyframe (through `onKeyframeRequest`). */
+  requestKeyframe(): void;
   /** Counts a frame the IPC gate refused, under the gate's reason, so the UI can show it. */
   noteRejectedFrame(reason: GateRejectReason): void;
   /** Camera lost → viewers see the paused placeholder; camera back → live again. */
@@ -77,16 +84,18 @@ export interface StatusExtras {
 function rejectFields(
   gateRejects: GateRejects,
   serverRejects: number,
+  serverVideoRejects = 0,
 ): Pick<BroadcastStatus, 'rejectedFrames' | 'rejectedByReason'> {
   const byReason: Partial<Record<FrameRejectReason, number>> = { ...gateRejects };
   if (serverRejects > 0) byReason['not-jpeg'] = serverRejects;
+  if (serverVideoRejects > 0) byReason['video-refused'] = serverVideoRejects;
   const total = Object.values(byReason).reduce((sum, count) => sum + count, 0);
   return { rejectedFrames: total, rejectedByReason: byReason };
 }
 
 /** Pure mapping from the server's view to the contract's BroadcastStatus. */
 export function mapServerStatus(
-  server: Pick<BroadcastServer, 'urls' | 'port' | 'key'>,
+  server: Pick<BroadcastServer, 'urls' | 'port' | 'key' | 'rtspUrls' | 'rtspPort'>,
   status: ServerStatus,
   extras: StatusExtras,
 ): BroadcastStatus {
@@ -115,8 +124,11 @@ export function mapServerStatus(
     sourceFps: status.sourceFps,
     frameBytes: status.frame?.bytes ?? 0,
     outMbps: (status.bytesPerSecondOut * 8) / 1_000_000,
-    ...rejectFields(extras.gateRejects, status.rejectedFrames),
+    ...rejectFields(extras.gateRejects, status.rejectedFrames, status.rejectedVideoChunks ?? 0),
     error: extras.warning,
+    rtspUrls: [...server.rtspUrls],
+    rtspPort: server.rtspPort,
+    videoConsumers: status.videoConsumers ?? 0,
   };
 }
 
@@ -135,6 +147,9 @@ export function offStatus(gateRejects: GateRejects, error: AppError | null): Bro
     outMbps: 0,
     ...rejectFields(gateRejects, 0),
     error,
+    rtspUrls: [],
+    rtspPort: null,
+    videoConsumers: 0,
   };
 }
 
@@ -156,6 +171,8 @@ export function createBroadcast(options: BroadcastOptions): Broadcast {
   const { logger } = options;
   let server: BroadcastServer | null = null;
   let unsubscribe: () => void = () => undefined;
+  let unsubscribeKeyframes: () => void = () => undefined;
+  let isVideoRejectLogged = false;
   let starting = false;
   let lastError: AppError | null = null;
   let warning: AppError | null = null;
@@ -222,6 +239,9 @@ export function createBroadcast(options: BroadcastOptions): Broadcast {
           }),
         );
       });
+      unsubscribeKeyframes = started.onKeyframeRequest(() => {
+        options.onKeyframeRequest?.();
+      });
       options.keepAwake?.start();
       options.advertiser?.start(started.port);
       logger.info(`broadcast live on port ${started.port}`);
@@ -244,6 +264,7 @@ export function createBroadcast(options: BroadcastOptions): Broadcast {
     warning = null;
     publishedSize = null;
     unsubscribe();
+    unsubscribeKeyframes();
     options.keepAwake?.stop();
     await Promise.all([running.close(), options.advertiser?.stop()]);
     logger.info('broadcast stopped, port freed');
@@ -298,6 +319,23 @@ export function createBroadcast(options: BroadcastOptions): Broadcast {
         isServerRejectLogged = true;
         logger.warn('frame rejected: not-jpeg (further rejects of this kind are only counted)');
       }
+    },
+    publishVideo(data, meta) {
+      if (!server) return;
+      const chunk = {
+        data,
+        isKey: meta.isKey,
+        timestampUs: meta.timestampUs,
+        ...(meta.durationUs > 0 ? { durationUs: meta.durationUs } : {}),
+      };
+      if (!server.publishVideo(chunk) && !isVideoRejectLogged) {
+        // The server counts every refusal (shown as 'video-refused'); one line says it happens.
+        isVideoRejectLogged = true;
+        logger.warn('video chunk rejected by the server (further rejects are only counted)');
+      }
+    },
+    requestKeyframe() {
+      options.onKeyframeRequest?.();
     },
     noteRejectedFrame(reason) {
       gateRejects[reason] = (gateRejects[reason] ?? 0) + 1;

@@ -127,6 +127,11 @@ async function main(): Promise<void> {
       announceArrivals(status);
       tray?.update(status, newestViewer);
     },
+    onKeyframeRequest: () => {
+      if (controlWindow && !controlWindow.isDestroyed()) {
+        pushToWindow(controlWindow.webContents, Channels.keyframeRequest);
+      }
+    },
   });
 
   const openPreview = createPreviewOpener({ iconPath, devTools });

@@ -8,12 +8,14 @@ import { appOrigin, originOf } from './url-guards.ts';
 import {
   checkSettingsPatch,
   createFrameGate,
+  createVideoGate,
   isCameraState,
   isClientAddress,
   isClipboardText,
   isUrlText,
   isViewerId,
   type FrameGate,
+  type VideoGate,
 } from './validate.ts';
 
 /** The parts of Electron's WebFrameMain a sender check reads. */
@@ -81,6 +83,8 @@ type SendHandlers = { readonly [C in keyof SendMap]: (...args: unknown[]) => voi
 export interface RegisteredIpc {
   /** Counts and logs rejected frames; exposed for the status and for tests. */
   readonly frameGate: FrameGate;
+  /** Counts and logs rejected H.264 chunks. */
+  readonly videoGate: VideoGate;
   readonly invokeChannels: readonly (keyof InvokeMap)[];
   readonly sendChannels: readonly (keyof SendMap)[];
   dispose(): void;
@@ -110,6 +114,16 @@ export function registerIpcHandlers(ipcMain: IpcMainLike, deps: IpcHandlerDeps):
     logOnce,
     onReject: (reason) => {
       deps.broadcast.noteRejectedFrame(reason);
+    },
+  });
+
+  const videoGate = createVideoGate({
+    logOnce,
+    onReject: (reason) => {
+      deps.broadcast.noteRejectedFrame(reason);
+    },
+    onKeyframeNeeded: () => {
+      deps.broadcast.requestKeyframe();
     },
   });
 
@@ -162,6 +176,10 @@ export function registerIpcHandlers(ipcMain: IpcMainLike, deps: IpcHandlerDeps):
       const frame = frameGate.accept(jpeg, meta);
       if (frame) deps.broadcast.publishFrame(frame.bytes, frame.meta);
     },
+    [Channels.videoChunk]: (data, meta) => {
+      const chunk = videoGate.accept(data, meta);
+      if (chunk) deps.broadcast.publishVideo(chunk.bytes, chunk.meta);
+    },
     [Channels.cameraState]: (state) => {
       if (isCameraState(state)) deps.broadcast.setCameraState(state);
       else logOnce(`${Channels.cameraState}: invalid payload ignored`);
@@ -190,6 +208,7 @@ export function registerIpcHandlers(ipcMain: IpcMainLike, deps: IpcHandlerDeps):
       if (problem !== null) {
         logOnce(`${channel}: refused sender (${problem})`);
         if (channel === Channels.frame) frameGate.reject('untrusted-sender');
+        if (channel === Channels.videoChunk) videoGate.reject('video-untrusted-sender');
         return;
       }
       handler(...args);
@@ -200,6 +219,7 @@ export function registerIpcHandlers(ipcMain: IpcMainLike, deps: IpcHandlerDeps):
 
   return {
     frameGate,
+    videoGate,
     invokeChannels,
     sendChannels,
     dispose() {

@@ -1,4 +1,5 @@
-// Hand-written guards for everything that crosses IPC from the renderer: frames, camera states, settings.
+// Hand-written guards for everything that crosses IPC from the renderer: frames, H.264 chunks, camera states,
+// settings.
 import { isIP } from 'node:net';
 import {
   cameraControlNames,
@@ -9,9 +10,12 @@ import {
   type ResolutionPreset,
   type Rotation,
   type Settings,
+  type VideoChunkMeta,
+  type VideoRejectReason,
 } from '../ipc.ts';
 import {
   fpsRange,
+  h264BitrateRange,
   jpegQualityRange,
   overlayTextMaxLength,
   portRange,
@@ -30,8 +34,12 @@ const maxDimension = 16_384;
 const rotationValues: readonly Rotation[] = rotations;
 const resolutionValues: readonly ResolutionPreset[] = resolutionPresets;
 
-/** What the gate decides; whether the bytes are a whole JPEG is the server's publish() to decide, once. */
-export type GateRejectReason = Exclude<FrameRejectReason, 'not-jpeg'>;
+/**
+ * What main's gates decide; whether the bytes are a whole JPEG (or well-formed H.264) is the server's
+ * publish() (publishVideo()) to decide, once.
+ */
+export type GateRejectReason = Exclude<FrameRejectReason, 'not-jpeg' | 'video-refused'>;
+export type VideoGateRejectReason = Exclude<VideoRejectReason, 'video-refused'>;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -133,7 +141,10 @@ export function isCameraControls(value: unknown): boolean {
 }
 
 /** Fields a settings file may lack (added after the first release); a missing one is not a problem. */
-export const optionalSettingsKeys: readonly (keyof Settings)[] = ['cameraControls'];
+export const optionalSettingsKeys: readonly (keyof Settings)[] = [
+  'cameraControls',
+  'h264BitrateMbps',
+];
 
 /** One validator per settings field: returns whether the value is acceptable for that field. */
 export const settingsFieldGuards: {
@@ -154,6 +165,7 @@ export const settingsFieldGuards: {
   launchAtLogin: (v) => typeof v === 'boolean',
   cameraControls: isCameraControls,
   notifyOnViewer: (v) => typeof v === 'boolean',
+  h264BitrateMbps: (v) => isNumberIn(v, h264BitrateRange.min, h264BitrateRange.max),
 };
 
 const settingsKeys = Object.keys(settingsFieldGuards) as (keyof Settings)[];
@@ -205,8 +217,6 @@ export function createFrameGate(options: FrameGateOptions = {}): FrameGate {
   const now = options.now ?? (() => performance.now());
   const byReason: Partial<Record<GateRejectReason, number>> = {};
   let rejected = 0;
-  let tokens = perSecond;
-  let refilledAt = now();
 
   function reject(reason: GateRejectReason): null {
     rejected += 1;
@@ -220,14 +230,7 @@ export function createFrameGate(options: FrameGateOptions = {}): FrameGate {
     return null;
   }
 
-  function takeToken(): boolean {
-    const t = now();
-    tokens = Math.min(perSecond, tokens + ((t - refilledAt) / 1000) * perSecond);
-    refilledAt = t;
-    if (tokens < 1) return false;
-    tokens -= 1;
-    return true;
-  }
+  const takeToken = tokenBucket(perSecond, now);
 
   return {
     accept(jpeg, meta) {
@@ -240,6 +243,136 @@ export function createFrameGate(options: FrameGateOptions = {}): FrameGate {
     },
     reject(reason) {
       reject(reason);
+    },
+    get rejected() {
+      return rejected;
+    },
+    get rejectedByReason() {
+      return { ...byReason };
+    },
+  };
+}
+
+/** A token bucket of `perSecond` tokens (bursts up to one second's worth): true when one was taken. */
+function tokenBucket(perSecond: number, now: () => number): () => boolean {
+  let tokens = perSecond;
+  let refilledAt = now();
+  return () => {
+    const t = now();
+    tokens = Math.min(perSecond, tokens + ((t - refilledAt) / 1000) * perSecond);
+    refilledAt = t;
+    if (tokens < 1) return false;
+    tokens -= 1;
+    return true;
+  };
+}
+
+/** The server's own cap on one access unit (server/video/video-hub.ts MAX_ACCESS_UNIT_BYTES): 4 MiB. */
+export const maxVideoChunkBytes = 4 * 1024 * 1024;
+/** A chunk longer than this is no frame of a live camera. */
+const maxChunkDurationUs = 10_000_000;
+
+export function isVideoChunkMeta(value: unknown): value is VideoChunkMeta {
+  return (
+    isRecord(value) &&
+    typeof value.isKey === 'boolean' &&
+    isNumberIn(value.timestampUs, 0, Number.MAX_SAFE_INTEGER) &&
+    isNumberIn(value.durationUs, 0, maxChunkDurationUs)
+  );
+}
+
+/** Annex B (ITU-T H.264 Annex B.1): the access unit opens with a 3- or 4-byte start code. */
+export function startsWithStartCode(bytes: Uint8Array): boolean {
+  if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) return false;
+  return bytes[2] === 1 || (bytes[2] === 0 && bytes[3] === 1);
+}
+
+export interface VideoGateOptions {
+  readonly maxBytes?: number;
+  readonly maxPerSecond?: number;
+  readonly now?: () => number;
+  readonly onReject?: (reason: VideoGateRejectReason) => void;
+  readonly logOnce?: (message: string) => void;
+  /** The stream broke (a chunk was refused): ask the encoder for a keyframe, the next decodable point. */
+  readonly onKeyframeNeeded?: () => void;
+}
+
+export interface VideoGate {
+  /** The chunk as bytes (no copy) when acceptable, else null (counted, logged once per reason). */
+  accept(data: unknown, meta: unknown): { bytes: Uint8Array; meta: VideoChunkMeta } | null;
+  reject(reason: VideoGateRejectReason): void;
+  /** From now on only a keyframe passes, then deltas again (a new broadcast, a new server). */
+  expectKeyframe(): void;
+  readonly rejected: number;
+  readonly rejectedByReason: Readonly<Partial<Record<VideoGateRejectReason, number>>>;
+}
+
+/**
+ * H.264 chunk checks: bytes, size, metadata, rate (token bucket), an Annex B start code, and a keyframe first.
+ * After any refused chunk the deltas that follow cannot be decoded, so the gate waits for the next keyframe
+ * (and asks for one) instead of passing a broken picture on.
+ */
+export function createVideoGate(options: VideoGateOptions = {}): VideoGate {
+  const maxBytes = options.maxBytes ?? maxVideoChunkBytes;
+  const takeToken = tokenBucket(
+    options.maxPerSecond ?? maxFramesPerSecond,
+    options.now ?? (() => performance.now()),
+  );
+  const byReason: Partial<Record<VideoGateRejectReason, number>> = {};
+  let rejected = 0;
+  let needsKeyframe = true;
+
+  function reject(reason: VideoGateRejectReason): null {
+    rejected += 1;
+    const seen = byReason[reason] ?? 0;
+    byReason[reason] = seen + 1;
+    if (seen === 0)
+      options.logOnce?.(
+        `video chunk rejected: ${reason} (further rejects of this kind are only counted)`,
+      );
+    options.onReject?.(reason);
+    if (!needsKeyframe) {
+      needsKeyframe = true;
+      options.onKeyframeNeeded?.();
+    }
+    return null;
+  }
+
+  function check(
+    data: unknown,
+    meta: unknown,
+  ): { bytes: Uint8Array; meta: VideoChunkMeta } | VideoGateRejectReason {
+    const bytes = asBytes(data);
+    if (!bytes) return 'video-not-binary';
+    if (bytes.length > maxBytes) return 'video-too-large';
+    if (!isVideoChunkMeta(meta)) return 'video-bad-meta';
+    if (!startsWithStartCode(bytes)) return 'video-no-start-code';
+    if (needsKeyframe && !meta.isKey) return 'video-no-keyframe-yet';
+    if (!takeToken()) return 'video-rate-limited';
+    return { bytes, meta };
+  }
+
+  return {
+    accept(data, meta) {
+      const result = check(data, meta);
+      if (typeof result === 'string') {
+        // Deltas while waiting for a keyframe are expected after a break: counted, no new keyframe request.
+        if (result === 'video-no-keyframe-yet') {
+          rejected += 1;
+          byReason[result] = (byReason[result] ?? 0) + 1;
+          options.onReject?.(result);
+          return null;
+        }
+        return reject(result);
+      }
+      if (result.meta.isKey) needsKeyframe = false;
+      return result;
+    },
+    reject(reason) {
+      reject(reason);
+    },
+    expectKeyframe() {
+      needsKeyframe = true;
     },
     get rejected() {
       return rejected;

@@ -11,6 +11,10 @@ const api = {
   sendFrame(jpeg, meta) {
     ipc.send(Channels.frame, jpeg, meta);
   },
+  sendVideoChunk(data, meta) {
+    ipc.send(Channels.videoChunk, data, meta);
+  },
+  onKeyframeRequest: (listener) => ipc.on(Channels.keyframeRequest, listener),
   reportCameraState(state) {
     ipc.send(Channels.cameraState, state);
   },

@@ -14,11 +14,12 @@ import {
 } from '../quality-levels.ts';
 import {
   fpsRange,
+  h264BitrateRange,
   overlayTextMaxLength,
   resolutionPresets,
   rotations,
 } from '../../electron/settings-limits.ts';
-import { clampFps } from '../setting-inputs.ts';
+import { clampBitrateMbps, clampFps } from '../setting-inputs.ts';
 import { byId } from './dom.ts';
 
 const presets: readonly ResolutionPreset[] = resolutionPresets;
@@ -52,6 +53,8 @@ export class SettingsForm {
   readonly #fps = byId('fps', HTMLSelectElement);
   readonly #quality = byId('quality', HTMLSelectElement);
   readonly #estimate = byId('quality-estimate', HTMLElement);
+  readonly #bitrate = byId('bitrate', HTMLInputElement);
+  readonly #bitrateValue = byId('bitrate-value', HTMLOutputElement);
   readonly #mirror = byId('mirror', HTMLInputElement);
   readonly #overlay = byId('overlay', HTMLInputElement);
   readonly #overlayText = byId('overlay-text', HTMLInputElement);
@@ -65,6 +68,8 @@ export class SettingsForm {
     this.#quality.replaceChildren(
       ...qualityLevels.map((level) => new Option(qualityLabels[level], level)),
     );
+    this.#bitrate.min = String(h264BitrateRange.min);
+    this.#bitrate.max = String(h264BitrateRange.max);
     this.#overlayText.maxLength = overlayTextMaxLength;
     this.#resolution.replaceChildren(
       ...presets.map((preset) => new Option(PRESET_LABELS[preset], preset)),
@@ -89,6 +94,12 @@ export class SettingsForm {
       const level = this.#quality.value;
       if (isQualityLevel(level)) onChange({ jpegQuality: qualityValues[level] });
     });
+    this.#bitrate.addEventListener('input', () => {
+      this.#bitrateValue.value = clampBitrateMbps(this.#bitrate.valueAsNumber).toFixed(1);
+    });
+    this.#bitrate.addEventListener('change', () => {
+      onChange({ h264BitrateMbps: clampBitrateMbps(this.#bitrate.valueAsNumber) });
+    });
     this.#mirror.addEventListener('change', () => {
       onChange({ mirror: this.#mirror.checked });
     });
@@ -110,6 +121,9 @@ export class SettingsForm {
     this.#renderFps(clampFps(settings.fps));
     this.#quality.value = qualityLevelOf(settings.jpegQuality);
     this.#renderEstimate();
+    const bitrate = clampBitrateMbps(settings.h264BitrateMbps ?? Number.NaN);
+    this.#bitrate.valueAsNumber = bitrate;
+    this.#bitrateValue.value = bitrate.toFixed(1);
     this.#mirror.checked = settings.mirror;
     this.#overlay.checked = settings.overlay;
     this.#overlayField.hidden = !settings.overlay;

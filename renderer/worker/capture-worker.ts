@@ -1,8 +1,10 @@
-// Capture worker: reads camera frames, paces them, hands them to the encode workers, posts JPEG bytes back.
+// Capture worker: reads camera frames, paces them, hands them to the encode workers, posts JPEG bytes back,
+// and feeds the same drawn frames to the H.264 encoder while anyone consumes H.264.
 import type { Size } from '../shared/frame-geometry.ts';
 import { FramePacer } from '../shared/frame-pacer.ts';
 import type { EncodeOptions, FromWorker, ToWorker } from '../shared/worker-protocol.ts';
 import { EncoderPool, type PoolResult } from './encoder-pool.ts';
+import { H264Encoder } from './h264-encoder.ts';
 
 interface SourceFrame {
   readonly image: VideoFrame | ImageBitmap;
@@ -18,6 +20,18 @@ let pool: EncoderPool | null = null;
 let isStopped = false;
 let tickTimer: ReturnType<typeof setTimeout> | null = null;
 let isBitmapRequested = false;
+let lastJpegAtMs = Number.NEGATIVE_INFINITY;
+const h264 = new H264Encoder({
+  onChunk: (chunk) => {
+    if (!isStopped) post({ type: 'video-chunk', chunk }, [chunk.data]);
+  },
+  onSupport: (support) => {
+    post({ type: 'h264-support', support });
+  },
+  onError: (message) => {
+    post({ type: 'error', message });
+  },
+});
 
 function post(message: FromWorker, transfer: Transferable[] = []): void {
   self.postMessage(message, transfer);
@@ -28,7 +42,13 @@ function nowEpochMs(): number {
 }
 
 function send(result: PoolResult): void {
-  if (isStopped) return;
+  if (isStopped) {
+    result.videoFrame?.close();
+    return;
+  }
+  if (result.videoFrame)
+    h264.encode(result.videoFrame, options?.fps ?? 30, options?.h264BitrateBps);
+  if (!result.jpeg) return;
   // Main compares each frame's size with the last one and reconnects viewers itself (broadcast.ts).
   post(
     {
@@ -41,11 +61,28 @@ function send(result: PoolResult): void {
   );
 }
 
+/** JPEG for every frame while someone views it, else at most one a second (H.264 may still want every frame). */
+function wantsJpeg(): boolean {
+  const nowMs = performance.now();
+  // In the pacer's own idle mode (nobody at all) it already takes one frame a second: all of them are JPEG.
+  const isThinned = options?.isJpegIdle === true && !options.isIdle;
+  if (isThinned && nowMs - lastJpegAtMs < 1000) return false;
+  lastJpegAtMs = nowMs;
+  return true;
+}
+
+function applyOptions(next: EncodeOptions): void {
+  options = next;
+  h264.setConsumerCount(next.videoConsumers);
+}
+
 function startPool(workerCount: number | undefined): void {
   pool = new EncoderPool({
     workerCount: Math.max(1, Math.floor(workerCount ?? 1)),
     workerUrl: new URL('encode-worker.js', self.location.href).href,
     options: () => (isStopped ? null : options),
+    wantsVideoFrame: () => h264.isActive,
+    wantsJpeg,
     emit: send,
     onError: (message) => {
       post({ type: 'error', message });
@@ -105,16 +142,16 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
   const message = event.data;
   switch (message.type) {
     case 'start-stream':
-      options = message.options;
-      pacer = new FramePacer(options.fps);
-      pacer.setIdle(options.isIdle);
+      applyOptions(message.options);
+      pacer = new FramePacer(message.options.fps);
+      pacer.setIdle(message.options.isIdle);
       startPool(message.encodeWorkers);
       void readStream(message.readable);
       break;
     case 'start-bitmaps':
-      options = message.options;
-      pacer = new FramePacer(options.fps);
-      pacer.setIdle(options.isIdle);
+      applyOptions(message.options);
+      pacer = new FramePacer(message.options.fps);
+      pacer.setIdle(message.options.isIdle);
       startPool(message.encodeWorkers);
       scheduleTick();
       break;
@@ -131,13 +168,17 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       isBitmapRequested = false;
       break;
     case 'options':
-      options = message.options;
-      pacer?.setFps(options.fps);
-      pacer?.setIdle(options.isIdle);
+      applyOptions(message.options);
+      pacer?.setFps(message.options.fps);
+      pacer?.setIdle(message.options.isIdle);
+      break;
+    case 'keyframe':
+      h264.requestKeyframe();
       break;
     case 'stop':
       isStopped = true;
       pool?.close();
+      h264.close();
       if (tickTimer) clearTimeout(tickTimer);
       break;
   }

@@ -9,13 +9,18 @@ export interface EncodeJob {
   readonly image: VideoFrame | ImageBitmap;
   readonly size: Size;
   readonly options: EncodeOptions;
+  /** Set while H.264 is wanted: the drawn picture comes back as a VideoFrame with this timestamp. */
+  readonly videoTimestampUs: number | null;
+  /** False: draw only (for H.264), no JPEG of this frame. */
+  readonly wantsJpeg: boolean;
 }
 
 export type FromEncoder =
   | {
       readonly type: 'encoded';
       readonly seq: number;
-      readonly jpeg: ArrayBuffer;
+      readonly jpeg: ArrayBuffer | null;
+      readonly videoFrame: VideoFrame | null;
       readonly width: number;
       readonly height: number;
       readonly encodeMs: number;

@@ -14,17 +14,25 @@ function post(message: FromEncoder, transfer: Transferable[] = []): void {
 self.onmessage = async (event: MessageEvent<EncodeJob>) => {
   const job = event.data;
   try {
-    const encoded = await encoder.encode(job.image, job.size, job.options);
+    const encoded = await encoder.encode(
+      job.image,
+      job.size,
+      job.options,
+      job.videoTimestampUs,
+      job.wantsJpeg,
+    );
+    const { videoFrame } = encoded;
     post(
       {
         type: 'encoded',
         seq: job.seq,
         jpeg: encoded.jpeg,
+        videoFrame,
         width: encoded.width,
         height: encoded.height,
         encodeMs: encoded.encodeMs,
       },
-      [encoded.jpeg],
+      [encoded.jpeg, videoFrame].filter((item): item is ArrayBuffer | VideoFrame => item !== null),
     );
   } catch (error) {
     post({

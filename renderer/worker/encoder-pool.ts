@@ -12,7 +12,10 @@ export interface PoolFrame {
 }
 
 export interface PoolResult {
-  readonly jpeg: ArrayBuffer;
+  /** null for a frame drawn for H.264 only. */
+  readonly jpeg: ArrayBuffer | null;
+  /** The drawn picture for H.264 when `wantsVideoFrame` said so at hand-off; the receiver closes it. */
+  readonly videoFrame: VideoFrame | null;
   readonly width: number;
   readonly height: number;
   readonly captureTimeMs: number;
@@ -24,6 +27,10 @@ export interface EncoderPoolOptions {
   readonly workerUrl: string;
   /** Read at hand-off, so option changes apply from the next frame. */
   readonly options: () => EncodeOptions | null;
+  /** Read at hand-off: whether the H.264 encoder wants this frame's drawn picture too. */
+  readonly wantsVideoFrame?: () => boolean;
+  /** Read at hand-off: whether this frame needs a JPEG (default yes). */
+  readonly wantsJpeg?: () => boolean;
   readonly emit: (result: PoolResult) => void;
   readonly onError: (message: string) => void;
 }
@@ -104,13 +111,20 @@ export class EncoderPool {
       image: frame.image,
       size: frame.size,
       options,
+      // Capture time in microseconds: increasing, and the same clock as the JPEG frames' X-Timestamp.
+      videoTimestampUs:
+        this.#options.wantsVideoFrame?.() === true ? Math.round(frame.captureTimeMs * 1000) : null,
+      wantsJpeg: this.#options.wantsJpeg?.() ?? true,
     };
     // Transferring moves the frame without copying its pixels; the encode worker closes it.
     worker.postMessage(job, [frame.image]);
   }
 
   #onResult(message: FromEncoder): void {
-    if (this.#isClosed) return;
+    if (this.#isClosed) {
+      if (message.type === 'encoded') message.videoFrame?.close();
+      return;
+    }
     if (message.type === 'failed') {
       this.#options.onError(message.message);
       this.#finish(message.seq, null);
@@ -126,11 +140,14 @@ export class EncoderPool {
     if (verdict === 'emit' && encoded && captureTimeMs !== undefined) {
       this.#options.emit({
         jpeg: encoded.jpeg,
+        videoFrame: encoded.videoFrame,
         width: encoded.width,
         height: encoded.height,
         captureTimeMs,
         encodeMs: encoded.encodeMs,
       });
+    } else {
+      encoded?.videoFrame?.close();
     }
     const waiting = this.#waiting;
     if (waiting && this.#order.hasFreeLane) {

@@ -8,7 +8,10 @@ import type { EncodeOptions } from '../shared/worker-protocol.ts';
 export const ENCODE_MEASURE = 'lancam:encode';
 
 export interface EncodedFrame {
-  readonly jpeg: ArrayBuffer;
+  /** null when no JPEG was asked for (the frame was drawn for H.264 only). */
+  readonly jpeg: ArrayBuffer | null;
+  /** The drawn picture for the H.264 encoder, when asked for (the caller closes it). */
+  readonly videoFrame: VideoFrame | null;
   readonly width: number;
   readonly height: number;
   readonly encodeMs: number;
@@ -22,6 +25,8 @@ export class FrameEncoder {
     source: CanvasImageSource,
     sourceSize: Size,
     options: EncodeOptions,
+    videoTimestampUs: number | null = null,
+    wantsJpeg = true,
   ): Promise<EncodedFrame> {
     const started = performance.now();
     const out = outputSize(sourceSize, options.rotation);
@@ -32,14 +37,29 @@ export class FrameEncoder {
     context.setTransform(1, 0, 0, 1, 0, 0);
     if (options.overlay) drawOverlay(context, out, overlayText(options.overlayText, new Date()));
     const canvas = context.canvas;
-    const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: options.jpegQuality });
-    const jpeg = await blob.arrayBuffer();
+    // Taken before the JPEG encode, from the same drawing: mirror, rotation and overlay are applied once.
+    const videoFrame =
+      videoTimestampUs === null ? null : new VideoFrame(canvas, { timestamp: videoTimestampUs });
+    let jpeg: ArrayBuffer | null = null;
+    try {
+      if (wantsJpeg) {
+        const blob = await canvas.convertToBlob({
+          type: 'image/jpeg',
+          quality: options.jpegQuality,
+        });
+        jpeg = await blob.arrayBuffer();
+      }
+    } catch (error) {
+      // A VideoFrame holds decoder memory until closed; never leave one to the garbage collector.
+      videoFrame?.close();
+      throw error;
+    }
     const ended = performance.now();
     // A User Timing entry shows each encode in DevTools and lets the benchmark observe it; cleared at once so
     // the timeline never grows (observers still receive the entry).
     performance.measure(ENCODE_MEASURE, { start: started, end: ended });
     performance.clearMeasures(ENCODE_MEASURE);
-    return { jpeg, width: out.width, height: out.height, encodeMs: ended - started };
+    return { jpeg, videoFrame, width: out.width, height: out.height, encodeMs: ended - started };
   }
 
   #contextFor(size: Size): OffscreenCanvasRenderingContext2D {

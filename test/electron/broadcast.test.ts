@@ -261,13 +261,21 @@ describe('createBroadcast', () => {
 describe('pure mapping', () => {
   it("maps server status to the contract, main-side rejects next to the server's", () => {
     const status = mapServerStatus(
-      { urls: ['http://192.168.1.2:8080/?key=k'], port: 8080, key: 'k' },
+      {
+        urls: ['http://192.168.1.2:8080/?key=k'],
+        port: 8080,
+        key: 'k',
+        rtspUrls: ['rtsp://viewer:k@192.168.1.2:8554/live'],
+        rtspPort: 8554,
+      },
       {
         state: 'waiting',
         sourceFps: 29.5,
         frame: { width: 1280, height: 720, bytes: 90_000 },
         uptimeMs: 1000,
         rejectedFrames: 2,
+        rejectedVideoChunks: 1,
+        videoConsumers: 3,
         bytesPerSecondOut: 1_250_000,
         viewerCount: 1,
         viewers: [
@@ -288,8 +296,15 @@ describe('pure mapping', () => {
     );
     assert.equal(status.state, 'live');
     assert.equal(status.outMbps, 10);
-    assert.equal(status.rejectedFrames, 5);
-    assert.deepEqual(status.rejectedByReason, { 'rate-limited': 3, 'not-jpeg': 2 });
+    assert.equal(status.rejectedFrames, 6);
+    assert.deepEqual(status.rejectedByReason, {
+      'rate-limited': 3,
+      'not-jpeg': 2,
+      'video-refused': 1,
+    });
+    assert.deepEqual(status.rtspUrls, ['rtsp://viewer:k@192.168.1.2:8554/live']);
+    assert.equal(status.rtspPort, 8554);
+    assert.equal(status.videoConsumers, 3);
     assert.equal(status.frameBytes, 90_000);
     assert.equal(status.viewers[0]?.userAgent, 'VLC');
     const [viewer] = status.viewers;

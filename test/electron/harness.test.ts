@@ -38,6 +38,8 @@ const skip = !isBuilt
 
 const apiNames: readonly (keyof LanCamApi)[] = [
   'sendFrame',
+  'sendVideoChunk',
+  'onKeyframeRequest',
   'reportCameraState',
   'start',
   'stop',
@@ -268,6 +270,26 @@ describe('Electron wiring harness (no Electron runtime needed)', { skip }, () =>
     assert.equal(broadcast.status().state, 'live', 'nothing crashed');
   });
 
+  it('a video chunk without a keyframe before it is refused by main and counted', async () => {
+    const before = await page.evaluate(() =>
+      (window as unknown as ControlWindow).lancam.getStatus(),
+    );
+    await page.evaluate(() => {
+      // An Annex B non-IDR slice: main's gate wants a keyframe first.
+      (window as unknown as ControlWindow).lancam.sendVideoChunk(
+        new Uint8Array([0, 0, 0, 1, 0x41, 0x9a, 0, 0]).buffer,
+        { isKey: false, timestampUs: 1_000_000, durationUs: 33_333 },
+      );
+    });
+    const after = await until('the reject to be counted', async () => {
+      const status = await page.evaluate(() =>
+        (window as unknown as ControlWindow).lancam.getStatus(),
+      );
+      return status.rejectedFrames > before.rejectedFrames && status;
+    });
+    assert.equal(after.rejectedByReason['video-no-keyframe-yet'], 1);
+  });
+
   it('status listeners receive the status only (no event) and stop after unsubscribing', async () => {
     // No function literals stored in variables inside evaluate(): the test loader would wrap them in a
     // helper (__name) that the page does not have.
@@ -401,7 +423,7 @@ describe('Electron wiring harness (no Electron runtime needed)', { skip }, () =>
     const handledByMain = [...ipcMain.handlers.keys(), ...ipcMain.listeners.keys()].sort();
     assert.deepEqual(
       handledByMain,
-      all.filter((channel) => channel !== Channels.status),
+      all.filter((channel) => channel !== Channels.status && channel !== Channels.keyframeRequest),
     );
     for (const channel of handledByMain) {
       assert.ok(

@@ -19,6 +19,7 @@ import { InProcessIpcMain } from '../helpers/in-process-ipc.ts';
 function recordingBroadcast() {
   const calls: string[] = [];
   const frames: Uint8Array[] = [];
+  const videoChunks: { bytes: Uint8Array; isKey: boolean }[] = [];
   const rejected: Partial<Record<GateRejectReason, number>> = {};
   const status = (): BroadcastStatus => offStatus(rejected, null);
   const broadcast: Broadcast = {
@@ -33,6 +34,8 @@ function recordingBroadcast() {
     status,
     isLive: false,
     publishFrame: (jpeg) => frames.push(jpeg),
+    publishVideo: (bytes, meta) => videoChunks.push({ bytes, isKey: meta.isKey }),
+    requestKeyframe: () => calls.push('keyframe'),
     noteRejectedFrame: (reason) => {
       rejected[reason] = (rejected[reason] ?? 0) + 1;
     },
@@ -54,7 +57,7 @@ function recordingBroadcast() {
       return { ok: true, value: status() };
     },
   };
-  return { broadcast, calls, frames };
+  return { broadcast, calls, frames, videoChunks };
 }
 
 const controlContents = { id: 1 };
@@ -98,11 +101,11 @@ function setup() {
 }
 
 describe('channel coverage', () => {
-  it('handles every renderer→main channel of ipc.ts exactly once; status is the only push', () => {
+  it('handles every renderer→main channel of ipc.ts exactly once; status and keyframe requests are the pushes', () => {
     const { ipcMain, registered } = setup();
     const handled = [...ipcMain.handlers.keys(), ...ipcMain.listeners.keys()].sort();
     const all = Object.values(Channels)
-      .filter((channel) => channel !== Channels.status)
+      .filter((channel) => channel !== Channels.status && channel !== Channels.keyframeRequest)
       .sort();
     assert.deepEqual(handled, all);
     assert.deepEqual([...registered.invokeChannels, ...registered.sendChannels].sort(), all);
@@ -192,6 +195,39 @@ describe('payload guards', () => {
       'too-large': 1,
     });
     assert.equal(logs.filter((line) => line.includes('frame rejected')).length, 3);
+  });
+
+  it('video chunks: only Annex B access units after a keyframe reach the broadcast; rejects show in the status', () => {
+    const { ipcMain, registered, videoChunks, broadcast, calls } = setup();
+    const unit = (nalType: number): Uint8Array =>
+      new Uint8Array([0, 0, 0, 1, 0x60 | nalType, 1, 2, 3]);
+    const at = (isKey: boolean, n: number) => ({
+      isKey,
+      timestampUs: n * 33_333,
+      durationUs: 33_333,
+    });
+    ipcMain.send(trusted, Channels.videoChunk, unit(1), at(false, 0));
+    ipcMain.send(trusted, Channels.videoChunk, unit(5).buffer, at(true, 1));
+    ipcMain.send(trusted, Channels.videoChunk, unit(1), at(false, 2));
+    ipcMain.send(trusted, Channels.videoChunk, jpeg, at(false, 3));
+    ipcMain.send(trusted, Channels.videoChunk, unit(1), { isKey: 'no' });
+    const foreign: IpcEventLike = {
+      sender: otherContents,
+      senderFrame: { url: 'app://bundle/control-window.html', parent: null },
+    };
+    for (let i = 0; i < 4; i += 1) ipcMain.send(foreign, Channels.videoChunk, unit(5), at(true, 4));
+    assert.deepEqual(
+      videoChunks.map((c) => c.isKey),
+      [true, false],
+    );
+    assert.deepEqual(registered.videoGate.rejectedByReason, {
+      'video-no-keyframe-yet': 1,
+      'video-no-start-code': 1,
+      'video-bad-meta': 1,
+      'video-untrusted-sender': 4,
+    });
+    assert.equal(broadcast.status().rejectedFrames, 7);
+    assert.deepEqual(calls, ['keyframe'], 'the broken stream asked the renderer for a keyframe');
   });
 
   it('camera-state messages are validated before the broadcast sees them', () => {

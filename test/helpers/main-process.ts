@@ -21,6 +21,8 @@ export interface MainProcessOptions {
   readonly trustedOrigin: string;
   /** Where main pushes status (the control window's webContents.send in the app). */
   readonly onStatus: (status: BroadcastStatus) => void;
+  /** Where main pushes keyframe requests (an H.264 consumer joined); the control window in the app. */
+  readonly onKeyframeRequest?: () => void;
   readonly openPreview?: () => Promise<Result<null>>;
   readonly openExternal?: (url: string) => Promise<Result<null>>;
   readonly copyText?: (text: string) => void;
@@ -56,6 +58,7 @@ export async function startMainProcess(options: MainProcessOptions): Promise<Mai
   const broadcast = createBroadcast({
     settings: () => settings.get(),
     onStatus: options.onStatus,
+    ...(options.onKeyframeRequest ? { onKeyframeRequest: options.onKeyframeRequest } : {}),
     logger: {
       info: () => undefined,
       warn: (line) => logs.push(line),

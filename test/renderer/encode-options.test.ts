@@ -21,9 +21,53 @@ const settings: Settings = {
 describe('encodeOptionsFor', () => {
   it('carries the picture settings and idles with no viewers', () => {
     const { fps, jpegQuality, mirror, rotation, overlay, overlayText } = settings;
-    const picture = { fps, jpegQuality, mirror, rotation, overlay, overlayText };
-    assert.deepEqual(encodeOptionsFor(settings, 0), { ...picture, isIdle: true });
-    assert.deepEqual(encodeOptionsFor(settings, 3), { ...picture, isIdle: false });
+    const picture = {
+      fps,
+      jpegQuality,
+      mirror,
+      rotation,
+      overlay,
+      overlayText,
+      h264BitrateBps: 2_500_000,
+    };
+    assert.deepEqual(encodeOptionsFor(settings, 0), {
+      ...picture,
+      isIdle: true,
+      videoConsumers: 0,
+      isJpegIdle: true,
+    });
+    assert.deepEqual(encodeOptionsFor(settings, 3), {
+      ...picture,
+      isIdle: false,
+      videoConsumers: 0,
+      isJpegIdle: false,
+    });
+  });
+
+  it('carries the H.264 bitrate setting in bit/s: 2.5 Mbit/s when absent, clamped to its range', () => {
+    assert.equal(
+      encodeOptionsFor({ ...settings, h264BitrateMbps: 4 }, 1).h264BitrateBps,
+      4_000_000,
+    );
+    // A settings file from before the field existed.
+    const older: Settings = { ...settings };
+    Reflect.deleteProperty(older, 'h264BitrateMbps');
+    assert.equal(encodeOptionsFor(older, 1).h264BitrateBps, 2_500_000);
+    assert.equal(
+      encodeOptionsFor({ ...settings, h264BitrateMbps: 80 }, 1).h264BitrateBps,
+      8_000_000,
+    );
+    assert.equal(
+      encodeOptionsFor({ ...settings, h264BitrateMbps: 0.1 }, 1).h264BitrateBps,
+      500_000,
+    );
+  });
+
+  it('an H.264 consumer (an RTSP client) is someone watching: no idle mode, and the count goes along', () => {
+    const options = encodeOptionsFor(settings, 0, 2);
+    assert.equal(options.isIdle, false);
+    assert.equal(options.videoConsumers, 2);
+    assert.equal(options.isJpegIdle, true, 'but no JPEG viewer: JPEG only for the snapshot');
   });
 
   it('uses the defaults before main has answered, and clamps out-of-range values', () => {

@@ -46,12 +46,23 @@ export interface ReceivedFrame {
   readonly bytes: number;
 }
 
+export interface ReceivedVideoChunk {
+  readonly receivedAtMs: number;
+  readonly isKey: boolean;
+  readonly timestampUs: number;
+  readonly bytes: number;
+}
+
 export interface BridgeOptions {
   readonly settings?: Partial<Settings>;
 }
 
 export class TestBridge {
   readonly frames: ReceivedFrame[] = [];
+  /** H.264 access units the page sent (before main's gate). */
+  readonly videoChunks: ReceivedVideoChunk[] = [];
+  /** Keyframe requests main pushed to the page. */
+  keyframeRequests = 0;
   readonly cameraStates: CameraState[] = [];
   readonly copied: string[] = [];
   /** Every patch the page sent through updateSettings, in order. */
@@ -108,6 +119,10 @@ export class TestBridge {
       trustedOrigin: this.#static.origin,
       onStatus: (status) => {
         this.#push(status);
+      },
+      onKeyframeRequest: () => {
+        this.keyframeRequests += 1;
+        this.#pushKeyframeRequest();
       },
       openPreview: () => {
         this.previewsOpened += 1;
@@ -167,8 +182,25 @@ export class TestBridge {
         bytes: payload.length,
       });
     }
+    if (channel === Channels.videoChunk) {
+      const meta = args[1] as { isKey: boolean; timestampUs: number };
+      this.videoChunks.push({
+        isKey: meta.isKey,
+        timestampUs: meta.timestampUs,
+        receivedAtMs: Date.now(),
+        bytes: payload.length,
+      });
+    }
     if (channel === Channels.cameraState) this.cameraStates.push(args[0] as CameraState);
     main.ipcMain.send(main.eventFrom(page.mainFrame().url(), true), channel, ...args);
+  }
+
+  #pushKeyframeRequest(): void {
+    const page = this.#page;
+    if (!page) return;
+    this.#pushes = this.#pushes
+      .then(() => emitToPage(page, Channels.keyframeRequest))
+      .catch(() => undefined);
   }
 
   #push(status: BroadcastStatus): void {

@@ -264,6 +264,8 @@ function startChannel() {
   socket.onopen = () => {
     isOpen = true;
     channelFailures = 0;
+    // The state line (viewer count, paused) comes from the status; ask now rather than at the first poll.
+    void checkStatus();
     sendPing();
     pingTimer = setInterval(sendPing, CLOCK_PING_MS);
   };

@@ -84,6 +84,26 @@ export function ensureIndexedFrames(
   return { dir, count: names.length, meanBytes: bytes / names.length };
 }
 
+/**
+ * The same frames as H.264 (Constrained Baseline, a keyframe a second, 2.5 Mbit/s: what LanCam's encoder sends
+ * at 720p30), for `lancam serve --video`: its loop starts with the JPEG loop and runs at the same rate, so
+ * H.264 frame n is published within a few milliseconds of JPEG frame n.
+ */
+export function ensureIndexedVideo(frames: IndexedFrameSet): string {
+  const file = path.join(frames.dir, 'indexed-h264.mp4');
+  if (!existsSync(file)) {
+    const partial = `${file}.${process.pid}.partial.mp4`;
+    execFileSync('ffmpeg', [
+      ...['-hide_banner', '-loglevel', 'error', '-y', '-framerate', '30', '-start_number', '1'],
+      ...['-i', path.join(frames.dir, 'f%04d.jpg'), '-c:v', 'libx264', '-profile:v', 'baseline'],
+      ...['-bf', '0', '-g', '30', '-b:v', '2500k', '-maxrate', '2500k', '-bufsize', '2500k'],
+      ...['-pix_fmt', 'yuv420p', partial],
+    ]);
+    renameSync(partial, file);
+  }
+  return file;
+}
+
 /** Inserts a COM segment right after SOI. */
 function withComment(jpeg: Buffer, index: number): Buffer {
   const text = Buffer.from(`${COMMENT_PREFIX}${index}`, 'latin1');

@@ -12,6 +12,7 @@ import {
   BARCODE_STEP,
   BARCODE_X0,
   BARCODE_Y0,
+  ensureIndexedVideo,
   IndexUnwrapper,
   type IndexedFrameSet,
 } from '../helpers/indexed-frames.ts';
@@ -25,9 +26,10 @@ const SERVER_ENTRY = {
 
 export interface LinkRun {
   readonly rateKbit: number;
-  /** 'channel': LanCam's viewer page as is; 'multipart': the same page without WebSocket (its <img> fallback);
+  /** 'channel': LanCam's viewer page as is (JPEG on the channel); 'channel-h264': the same page with an H.264
+   *  source, which it plays with WebCodecs; 'multipart': the page without WebSocket (its <img> fallback);
    *  'naive-img': a plain <img> on the naive baseline server's stream. */
-  readonly viewer: 'channel' | 'multipart' | 'naive-img';
+  readonly viewer: 'channel' | 'channel-h264' | 'multipart' | 'naive-img';
   readonly seconds: number;
   /** Viewers on the unshaped path next to the server (the reference reader is one of them). */
   readonly unshapedViewers: number;
@@ -101,8 +103,11 @@ function readBarcode(geometry: {
   y0: number;
   box: number;
 }): number {
+  // H.264 is drawn on the page's canvas, JPEG into its <img>.
+  const canvas = document.querySelector<HTMLCanvasElement>('canvas#video');
   const img = document.querySelector('img');
-  if (!img || img.naturalWidth === 0) return -1;
+  const source = canvas && !canvas.hidden && canvas.width > 0 ? canvas : img;
+  if (!source || (source instanceof HTMLImageElement && source.naturalWidth === 0)) return -1;
   const width = geometry.x0 + geometry.bits * geometry.step;
   const height = geometry.y0 + geometry.box;
   const scope = globalThis as unknown as { barcodeCanvas?: CanvasRenderingContext2D };
@@ -115,7 +120,7 @@ function readBarcode(geometry: {
     scope.barcodeCanvas = context;
   }
   const context = scope.barcodeCanvas;
-  context.drawImage(img, 0, 0);
+  context.drawImage(source, 0, 0);
   const pixels = context.getImageData(0, 0, width, height).data;
   const y = geometry.y0 + geometry.box / 2;
   let index = 0;
@@ -170,6 +175,7 @@ export async function measurePageOverLink(
     ...['--key', key, '--max-viewers', '64', '--json'],
     // Every unshaped viewer comes from the one address beside the server: lift LanCam's per-address share.
     ...(kind === 'lancam' ? ['--max-viewers-per-address', '64'] : []),
+    ...(run.viewer === 'channel-h264' ? ['--video', ensureIndexedVideo(frames)] : []),
   ]);
   const children: ChildProcess[] = [server];
   const browser = await chromium.launch({

@@ -14,6 +14,8 @@ export interface LinkBenchRow {
   readonly shownPerSecond: number;
   readonly slowestUnshapedFps: number;
   readonly sourceFps: number;
+  /** What the page played ('h264', 'jpeg'), or null for the multipart and naive pages. */
+  readonly pageCodec: string | null;
 }
 
 const median = (values: readonly number[]): number => percentile(values, 0.5);
@@ -59,6 +61,7 @@ export async function runLinkBench(
             shownPerSecond: result.shownPerSecond,
             slowestUnshapedFps: Math.min(...result.unshapedFps),
             sourceFps: result.sourceFps,
+            pageCodec: result.pageCodec,
           });
         }
       }
@@ -73,6 +76,7 @@ export async function runLinkBench(
           shownPerSecond: median(list.map((r) => r.shownPerSecond)),
           slowestUnshapedFps: median(list.map((r) => r.slowestUnshapedFps)),
           sourceFps: median(list.map((r) => r.sourceFps)),
+          pageCodec: list[0]?.pageCodec ?? null,
         });
       }
     }
@@ -84,8 +88,8 @@ export async function runLinkBench(
 
 export function renderLinkTable(rows: readonly LinkBenchRow[], meanFrameKb: number): string {
   const names: Record<LinkRun['viewer'], string> = {
-    channel: 'LanCam viewer page (channel, JPEG)',
-    'channel-h264': 'LanCam viewer page (channel, H.264)',
+    channel: 'LanCam viewer page (channel)',
+    'channel-h264': 'LanCam viewer page (channel, H.264 source, secure context)',
     multipart: 'LanCam multipart <img> fallback',
     'naive-img': 'naive baseline, <img>',
   };
@@ -96,7 +100,7 @@ export function renderLinkTable(rows: readonly LinkBenchRow[], meanFrameKb: numb
   ];
   for (const row of rows) {
     lines.push(
-      `| ${row.rateKbit / 1000} Mbit/s | ${names[row.viewer]} | ${row.ageP50S.toFixed(2)} / ` +
+      `| ${row.rateKbit / 1000} Mbit/s | ${names[row.viewer]}${row.pageCodec ? ` (played ${row.pageCodec})` : ''} | ${row.ageP50S.toFixed(2)} / ` +
         `${row.ageP95S.toFixed(2)} | ${row.shownPerSecond.toFixed(1)} | ` +
         `${row.slowestUnshapedFps.toFixed(1)} of ${row.sourceFps.toFixed(1)} |`,
     );

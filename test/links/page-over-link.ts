@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { quietChromiumArgs } from '../helpers/chromium.ts';
 import {
   BARCODE_BITS,
@@ -45,6 +45,8 @@ export interface LinkResult {
   /** Frame rate of each unshaped viewer over the window. */
   readonly unshapedFps: number[];
   readonly unshapedErrors: number;
+  /** What the page said it played at the end ('h264', 'jpeg'; absent for the multipart and naive pages). */
+  readonly pageCodec: string | null;
 }
 
 function spawnInNs(ns: string, args: string[]): ChildProcess {
@@ -178,14 +180,22 @@ export async function measurePageOverLink(
     ...(run.viewer === 'channel-h264' ? ['--video', ensureIndexedVideo(frames)] : []),
   ]);
   const children: ChildProcess[] = [server];
-  const browser = await chromium.launch({
-    executablePath: link.chromiumWrapper,
-    headless: true,
-    args: quietChromiumArgs,
-  });
+  let browser: Browser | null = null;
   try {
     const { port } = JSON.parse(await firstLine(server, `${kind} serve`)) as { port: number };
     const base = `http://${link.serverAddress}:${port}`;
+    browser = await chromium.launch({
+      executablePath: link.chromiumWrapper,
+      headless: true,
+      // WebCodecs exists only in secure contexts; a LAN page on plain http falls back to JPEG. The H.264 run
+      // measures what a page gets where it is secure (localhost, or https through a gateway).
+      args: [
+        ...quietChromiumArgs,
+        ...(run.viewer === 'channel-h264'
+          ? [`--unsafely-treat-insecure-origin-as-secure=${base}`]
+          : []),
+      ],
+    });
     const arrivals = new Map<number, number>();
     const reference = spawnInNs(link.serverNs, [
       ...['--import', 'tsx', path.join(import.meta.dirname, 'reference-viewers.ts')],
@@ -223,6 +233,7 @@ export async function measurePageOverLink(
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const lastPublished = Math.max(...arrivals.keys());
+    const pageCodec = await page.evaluate(() => document.body.dataset.codec ?? null);
     reference.stdin?.end();
     await new Promise<void>((resolve) =>
       reference.once('exit', () => {
@@ -257,9 +268,10 @@ export async function measurePageOverLink(
       sourceFps: (lastPublished - firstPublished) / run.seconds,
       unshapedFps: result?.fps ?? [],
       unshapedErrors: result?.errors ?? 0,
+      pageCodec,
     };
   } finally {
-    await browser.close();
+    await browser?.close();
     await Promise.all(children.map(stopChild));
   }
 }

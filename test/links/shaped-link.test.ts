@@ -60,8 +60,11 @@ describe('viewer page over a shaped link', { skip: unavailable ?? false }, () =>
   });
 
   test('1 Mbit/s: p50 ≤ 1.5 s, p95 ≤ 2.0 s', async () => {
+    // 20 s: at 1 Mbit/s a frame takes ~0.8 s to cross, so a 10 s window holds only a dozen frames and one slow
+    // one moves the p95; the bound is the issue's, the longer window only steadies the estimate.
     const result = await measurePageOverLink(link, frames, {
       ...base,
+      seconds: 20,
       rateKbit: 1000,
       viewer: 'channel',
     });

@@ -128,6 +128,11 @@ export interface ViewerStats {
   readonly frameAgeMs?: number;
   /** Channel viewers: what they receive, JPEG frames or H.264 (decoded in the page). */
   readonly codec?: 'jpeg' | 'h264';
+  /**
+   * Which source the viewer watches (1 … MAX_SOURCES). Optional so code that builds ViewerStats by hand keeps
+   * compiling; the server always sets it.
+   */
+  readonly sourceId?: number;
 }
 
 export type ViewerProtocol = 'mjpeg' | 'websocket';
@@ -160,6 +165,45 @@ export interface ServerStatus {
    * a status by hand keeps compiling; the server always sets it.
    */
   readonly blockedAddresses?: readonly BlockedAddressStatus[];
+  /**
+   * Every source served, source 1 first. The top-level state, sourceFps, frame and rejectedFrames are source
+   * 1's (what today's paths serve); viewers and viewerCount cover every source (each viewer names its
+   * sourceId). Optional so hand-built statuses keep compiling; the server always sets it.
+   */
+  readonly sources?: readonly SourceStatus[];
+}
+
+/** How many sources one server serves at most (/cam/1 … /cam/4). */
+export const MAX_SOURCES = 4;
+
+/** One source's frame input; the server's own publish/pause/resume/reconnectViewers act on source 1. */
+export interface BroadcastSource {
+  readonly id: number;
+  readonly name: string;
+  /** Same contract as BroadcastServer.publish (checked, counted in this source's rejectedFrames, never throws). */
+  publish(jpeg: Uint8Array, meta: FrameMeta): boolean;
+  pause(): void;
+  resume(): void;
+  /** End this source's streams so its viewers reconnect (after a size or rotation change). */
+  reconnectViewers(): void;
+  rename(name: string): void;
+  status(): SourceStatus;
+}
+
+/** One source (camera, screen, frame folder) in the status: what /cam/N/… serves. */
+export interface SourceStatus {
+  /** 1 … MAX_SOURCES; source 1 is also served at today's paths (/stream.mjpg, /snapshot.jpg, …). */
+  readonly id: number;
+  /** What the user calls it ("Front door", "Screen"); may be empty. */
+  readonly name: string;
+  readonly state: ServerState;
+  readonly sourceFps: number;
+  readonly frame: { readonly width: number; readonly height: number; readonly bytes: number } | null;
+  readonly rejectedFrames: number;
+  /** Viewers of this source (MJPEG and channel; RTSP clients are counted at the top level). */
+  readonly viewerCount: number;
+  /** Server-relative paths of this source's outputs. */
+  readonly paths: { readonly page: string; readonly stream: string; readonly snapshot: string };
 }
 
 export interface BlockedAddressStatus {
@@ -182,8 +226,20 @@ export interface BroadcastServer {
   /** Viewers get the "Broadcast paused" placeholder until resume(); frames published meanwhile are kept, not sent. */
   pause(): void;
   resume(): void;
-  /** End every stream so viewers reconnect (after a size or rotation change). */
+  /** End source 1's streams so its viewers reconnect (after a size or rotation change). */
   reconnectViewers(): void;
+  /** Source 1, always present (its name defaults to ''). */
+  readonly mainSource: BroadcastSource;
+  /** Every source served now, by id. */
+  readonly sources: readonly BroadcastSource[];
+  source(id: number): BroadcastSource | undefined;
+  /**
+   * Serve one more source under the lowest free id (2 … MAX_SOURCES) at /cam/N/…; it is 'waiting' until its
+   * first frame. Throws RangeError when MAX_SOURCES are served already.
+   */
+  addSource(options?: { readonly name?: string }): BroadcastSource;
+  /** Stop serving source `id` (2 … MAX_SOURCES): its viewers' streams end, its paths answer 404. False if absent. */
+  removeSource(id: number): boolean;
   /** End one viewer's stream (the id from status().viewers); false when no such viewer is connected. */
   disconnectViewer(id: number): boolean;
   /** End every viewer's stream; returns how many were ended. */

@@ -41,6 +41,12 @@ export const Channels = {
   disconnectAll: 'viewers:disconnect-all',
   /** renderer → main, invoke: lift the block on an address the user disconnected. */
   allowAddress: 'viewers:allow-address',
+  /** renderer → main, invoke: add one more source (2 … maxSources) with its first settings. */
+  addSource: 'sources:add',
+  /** renderer → main, invoke: stop and forget an extra source (its viewers' streams end). */
+  removeSource: 'sources:remove',
+  /** renderer → main, invoke: validate, apply and persist a change to an extra source's settings. */
+  updateSource: 'sources:update',
 } as const;
 
 export type Channel = (typeof Channels)[keyof typeof Channels];
@@ -106,7 +112,35 @@ export interface Settings {
    * absent in files written before it existed (then 2.5).
    */
   readonly h264BitrateMbps?: number;
+  /**
+   * Sources 2 … maxSources, ordered by id; the top-level capture fields above are source 1's. Absent in files
+   * written before several sources existed (then none).
+   */
+  readonly extraSources?: readonly SourceSettings[];
 }
+
+/** The capture settings every source has; source 1 keeps its own at the top level of Settings. */
+export type CaptureSettings = Pick<
+  Settings,
+  | 'cameraId'
+  | 'resolution'
+  | 'fps'
+  | 'jpegQuality'
+  | 'mirror'
+  | 'rotation'
+  | 'overlay'
+  | 'overlayText'
+>;
+
+/** One extra source: its id (2 … maxSources, also its /cam/N/ path), its name and its own capture settings. */
+export interface SourceSettings extends CaptureSettings {
+  readonly id: number;
+  /** What the user calls it ("Front door"); empty = "Source N". */
+  readonly name: string;
+}
+
+/** A change to an extra source: any of its fields but the id. */
+export type SourceSettingsPatch = Partial<Omit<SourceSettings, 'id'>>;
 
 /** A screen or window to broadcast; `id` is Electron's desktopCapturer id ('screen:…' / 'window:…'). */
 export interface ScreenSource {
@@ -154,6 +188,23 @@ export interface ViewerSummary {
   readonly isSlow: boolean;
   /** Epoch milliseconds. */
   readonly connectedAtMs: number;
+  /** The source this viewer watches (1 … maxSources). */
+  readonly sourceId: number;
+}
+
+/** One source as the server serves it (source 1 included). */
+export interface SourceSummary {
+  readonly id: number;
+  readonly name: string;
+  /** 'starting' until its first frame; 'paused' while its camera is lost (viewers see the placeholder). */
+  readonly state: BroadcastState;
+  readonly sourceFps: number;
+  /** Size of its latest frame in bytes (0 before the first). */
+  readonly frameBytes: number;
+  /** Its MJPEG and viewer-page viewers. */
+  readonly viewerCount: number;
+  /** Its viewer page (`…/cam/N/?key=…`) on the preferred share host. */
+  readonly url: string;
 }
 
 export type ErrorCode =
@@ -176,6 +227,7 @@ export type FrameRejectReason =
   | 'rate-limited'
   | 'untrusted-sender'
   | 'not-jpeg'
+  | 'unknown-source'
   | VideoRejectReason;
 
 /**
@@ -233,6 +285,8 @@ export interface BroadcastStatus {
   readonly rtspPort: number | null;
   /** H.264 consumers (RTSP clients, H.264 page viewers): the renderer encodes H.264 only while ≥ 1. */
   readonly videoConsumers: number;
+  /** Every source served, source 1 first (empty while off); viewerCount above counts all of them. */
+  readonly sources: readonly SourceSummary[];
 }
 
 /** Typed result for request/response calls: errors come back as data, not thrown (they cannot cross the bridge intact). */
@@ -256,13 +310,19 @@ export interface InvokeMap {
   [Channels.disconnectViewer]: [args: [id: number], result: Result<BroadcastStatus>];
   [Channels.disconnectAll]: [args: [], result: Result<BroadcastStatus>];
   [Channels.allowAddress]: [args: [address: string], result: Result<BroadcastStatus>];
+  [Channels.addSource]: [args: [initial: SourceSettingsPatch], result: Result<Settings>];
+  [Channels.removeSource]: [args: [id: number], result: Result<Settings>];
+  [Channels.updateSource]: [
+    args: [id: number, patch: SourceSettingsPatch],
+    result: Result<Settings>,
+  ];
 }
 
 /** renderer → main `send` messages: channel → arguments. */
 export interface SendMap {
-  [Channels.frame]: [jpeg: ArrayBuffer, meta: FrameMeta];
+  [Channels.frame]: [jpeg: ArrayBuffer, meta: FrameMeta, sourceId: number];
   [Channels.videoChunk]: [data: ArrayBuffer, meta: VideoChunkMeta];
-  [Channels.cameraState]: [state: CameraState];
+  [Channels.cameraState]: [state: CameraState, sourceId: number];
 }
 
 /** main → renderer pushes: channel → arguments. */
@@ -273,14 +333,17 @@ export interface EventMap {
 
 /** The bridge the preload exposes as `window.lancam`; the renderer's only way out. */
 export interface LanCamApi {
-  /** Hand one encoded JPEG frame to main (fire-and-forget); main reconnects viewers when its size changes. */
-  sendFrame(jpeg: ArrayBuffer, meta: FrameMeta): void;
+  /**
+   * Hand one encoded JPEG frame of source `sourceId` to main (fire-and-forget); main reconnects that source's
+   * viewers when its size changes.
+   */
+  sendFrame(jpeg: ArrayBuffer, meta: FrameMeta, sourceId: number): void;
   /** Hand one H.264 access unit to main (fire-and-forget); main validates it before any consumer sees it. */
   sendVideoChunk(data: ArrayBuffer, meta: VideoChunkMeta): void;
   /** Subscribe to keyframe requests (an H.264 consumer joined); returns the unsubscribe function. */
   onKeyframeRequest(listener: () => void): () => void;
-  /** Announce camera start, loss (viewers then see the "paused" placeholder) or failure. */
-  reportCameraState(state: CameraState): void;
+  /** Announce a source's camera start, loss (its viewers then see the "paused" placeholder) or failure. */
+  reportCameraState(state: CameraState, sourceId: number): void;
   start(): Promise<Result<BroadcastStatus>>;
   stop(): Promise<Result<BroadcastStatus>>;
   getStatus(): Promise<BroadcastStatus>;
@@ -300,4 +363,9 @@ export interface LanCamApi {
   disconnectViewer(id: number): Promise<Result<BroadcastStatus>>;
   disconnectAll(): Promise<Result<BroadcastStatus>>;
   allowAddress(address: string): Promise<Result<BroadcastStatus>>;
+  /** One more source (the lowest free id); refused at maxSources. Served at once while live. */
+  addSource(initial: SourceSettingsPatch): Promise<Result<Settings>>;
+  /** Source 2 … maxSources: stops serving it (its links answer 404) and forgets its settings. */
+  removeSource(id: number): Promise<Result<Settings>>;
+  updateSource(id: number, patch: SourceSettingsPatch): Promise<Result<Settings>>;
 }

@@ -26,6 +26,15 @@ export const overlayTextMaxLength = 60;
 /** H.264 bitrate the user can pick, in Mbit/s at 720p30: below 0.5 a webcam picture smears, above 8 gains nothing. */
 export const h264BitrateRange = { min: 0.5, max: 8 } as const;
 
+/**
+ * How many sources broadcast at once (source 1 plus up to three extra ones, /cam/1/ … /cam/4/). The server
+ * keeps its own copy (MAX_SOURCES in server/types.ts); a test keeps them equal.
+ */
+export const maxSources = 4;
+
+/** Longest source name ("Front door"); it has to fit a source card's heading. */
+export const sourceNameMaxLength = 40;
+
 export const resolutionPresets = ['480p', '720p', '1080p', 'max'] as const;
 export const rotations = [0, 90, 180, 270] as const;
 
@@ -47,6 +56,8 @@ export const settingDefaults = {
   cameraControls: {},
   notifyOnViewer: true,
   h264BitrateMbps: 2.5,
+  /** Source 1 only until the user adds one. */
+  extraSources: [],
 } as const;
 
 /** How long a viewer the user disconnected stays refused unless allowed again. */

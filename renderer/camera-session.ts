@@ -43,6 +43,7 @@ export class CameraSession {
   readonly #stats = new CaptureStats();
   readonly #capture: CameraCapture;
   readonly #busyRetry = new BusyRetry();
+  readonly #sourceId: number;
   #camera: LocalCamera = { kind: 'off' };
   #mode: string | null = null;
   #frameSize: Pick<FrameMeta, 'width' | 'height'> | null = null;
@@ -54,8 +55,10 @@ export class CameraSession {
     platform: Platform,
     events: CameraSessionEvents,
     options: EncodeOptions,
+    sourceId = 1,
   ) {
     this.#api = api;
+    this.#sourceId = sourceId;
     this.#platform = platform;
     this.#events = events;
     this.#capture = new CameraCapture(
@@ -64,7 +67,7 @@ export class CameraSession {
         frame: (jpeg, meta, encodeMs) => {
           this.#stats.record(performance.now(), encodeMs, jpeg.byteLength);
           this.#frameSize = { width: meta.width, height: meta.height };
-          this.#api.sendFrame(jpeg, meta);
+          this.#api.sendFrame(jpeg, meta, this.#sourceId);
         },
         ended: () => {
           this.#onEnded();
@@ -85,9 +88,11 @@ export class CameraSession {
       options,
     );
     // Main asks when an H.264 consumer joins, so it need not wait up to 2 s for the next keyframe.
-    api.onKeyframeRequest(() => {
-      this.#capture.requestKeyframe();
-    });
+    // H.264 (RTSP) is source 1's only.
+    if (sourceId === 1)
+      api.onKeyframeRequest(() => {
+        this.#capture.requestKeyframe();
+      });
   }
 
   /** Whether H.264 encoding works here; null until the worker has tried (it tries when a consumer comes). */
@@ -143,7 +148,7 @@ export class CameraSession {
       this.#camera = { kind: 'running', label: started.label };
       this.#mode = `${started.width}×${started.height} · ${Math.round(started.fps)} fps`;
       this.#stats.reset();
-      this.#api.reportCameraState({ kind: 'running', label: started.label });
+      this.#api.reportCameraState({ kind: 'running', label: started.label }, this.#sourceId);
       this.#busyRetry.cancel();
       this.#events.opened(this.#capture.videoTrack, started.deviceId);
       this.#probeH264(started);
@@ -155,7 +160,10 @@ export class CameraSession {
         ? describeScreenError(error, this.#platform)
         : describeCameraError(error, this.#platform);
       this.#camera = { kind: 'failed', problem };
-      this.#api.reportCameraState({ kind: 'error', code: problem.code, message: problem.title });
+      this.#api.reportCameraState(
+        { kind: 'error', code: problem.code, message: problem.title },
+        this.#sourceId,
+      );
       if (problem.isRetriedAutomatically === true) this.#retryWhileBusy();
       return { ok: false, isCancelled: false };
     } finally {
@@ -204,7 +212,7 @@ export class CameraSession {
     this.#frameSize = null;
     this.#stats.reset();
     this.#events.closed();
-    this.#api.reportCameraState({ kind: 'ended' });
+    this.#api.reportCameraState({ kind: 'ended' }, this.#sourceId);
     this.#events.changed();
   }
 }

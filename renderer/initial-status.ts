@@ -19,4 +19,5 @@ export const offStatus: BroadcastStatus = {
   rtspUrls: [],
   rtspPort: null,
   videoConsumers: 0,
+  sources: [],
 };

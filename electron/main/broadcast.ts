@@ -8,11 +8,19 @@ import type {
   FrameRejectReason,
   Result,
   Settings,
+  SourceSummary,
   VideoChunkMeta,
 } from '../ipc.ts';
 import { startBroadcastServer } from '../../server/index.ts';
-import type { BroadcastServer, Logger, ServerStatus } from '../../server/types.ts';
+import type {
+  BroadcastServer,
+  Logger,
+  ServerState,
+  ServerStatus,
+  SourceStatus,
+} from '../../server/types.ts';
 import { defaultPort, disconnectBlockMs } from '../settings-limits.ts';
+import { syncSources } from './source-sync.ts';
 import { describeUserAgent } from './user-agent.ts';
 import type { GateRejectReason } from './validate.ts';
 
@@ -47,20 +55,24 @@ export interface Broadcast {
   status(): BroadcastStatus;
   readonly isLive: boolean;
   /**
-   * Hands a frame that passed the IPC gate to the server (dropped while off). The one place that decides
-   * "the format changed": a frame whose size differs from the last published one first ends every open
-   * stream, so viewers reconnect and each stream's parts share one size (Firefox needs that).
+   * Hands a frame that passed the IPC gate to its source on the server (dropped while off). The one place
+   * that decides "the format changed": a frame whose size differs from the source's last published one first
+   * ends that source's open streams, so its viewers reconnect and each stream's parts share one size
+   * (Firefox needs that).
    */
-  publishFrame(jpeg: Uint8Array, meta: FrameMeta): void;
+  publishFrame(jpeg: Uint8Array, meta: FrameMeta, sourceId: number): void;
   /** Hands an H.264 access unit that passed the IPC video gate to the server (dropped while off). */
   publishVideo(data: Uint8Array, meta: VideoChunkMeta): void;
   /** Asks the renderer for a keyframe (through `onKeyframeRequest`). */
   requestKeyframe(): void;
   /** Counts a frame the IPC gate refused, under the gate's reason, so the UI can show it. */
   noteRejectedFrame(reason: GateRejectReason): void;
-  /** Camera lost → viewers see the paused placeholder; camera back → live again. */
-  setCameraState(state: CameraState): void;
-  /** Restarts a running server when a setting it was started with (port, key, open mode) changed. */
+  /** A source's camera lost → that source's viewers see the paused placeholder; camera back → live again. */
+  setCameraState(state: CameraState, sourceId: number): void;
+  /**
+   * Restarts a running server when a setting it was started with (port, key, open mode) changed; otherwise
+   * serves the extra sources the settings now list.
+   */
   settingsChanged(previous: Settings, next: Settings): Promise<void>;
   /** Ends every stream from this viewer's address and refuses the address for `disconnectBlockMs`. */
   disconnectViewer(id: number): Result<BroadcastStatus>;
@@ -73,7 +85,8 @@ export interface Broadcast {
 export type GateRejects = Readonly<Partial<Record<GateRejectReason, number>>>;
 
 export interface StatusExtras {
-  readonly cameraPaused: boolean;
+  /** Sources whose camera is lost or failed. */
+  readonly pausedSources: ReadonlySet<number>;
   /** Main's own gate rejects; the server's count arrives in its status and is shown as 'not-jpeg'. */
   readonly gateRejects: GateRejects;
   readonly warning: AppError | null;
@@ -93,6 +106,39 @@ function rejectFields(
   return { rejectedFrames: total, rejectedByReason: byReason };
 }
 
+/** A source's state: 'waiting' (no frame yet) reads as starting, a lost camera as paused. */
+export function sourceStateOf(
+  state: ServerState,
+  isCameraPaused: boolean,
+): BroadcastStatus['state'] {
+  if (state === 'paused' || isCameraPaused) return 'paused';
+  return state === 'waiting' ? 'starting' : 'live';
+}
+
+/** A source's viewer page on the preferred share URL's host, keeping its key (`?key=…`). */
+export function sourcePageUrl(shareUrl: string | undefined, pagePath: string): string {
+  if (shareUrl === undefined) return pagePath;
+  const url = new URL(shareUrl);
+  url.pathname = pagePath;
+  return url.toString();
+}
+
+export function mapSource(
+  source: SourceStatus,
+  shareUrl: string | undefined,
+  pausedSources: ReadonlySet<number>,
+): SourceSummary {
+  return {
+    id: source.id,
+    name: source.name,
+    state: sourceStateOf(source.state, pausedSources.has(source.id)),
+    sourceFps: source.sourceFps,
+    frameBytes: source.frame?.bytes ?? 0,
+    viewerCount: source.viewerCount,
+    url: sourcePageUrl(shareUrl, source.paths.page),
+  };
+}
+
 /** Pure mapping from the server's view to the contract's BroadcastStatus. */
 export function mapServerStatus(
   server: Pick<BroadcastServer, 'urls' | 'port' | 'key' | 'rtspUrls' | 'rtspPort'>,
@@ -100,7 +146,7 @@ export function mapServerStatus(
   extras: StatusExtras,
 ): BroadcastStatus {
   return {
-    state: status.state === 'paused' || extras.cameraPaused ? 'paused' : 'live',
+    state: status.state === 'paused' || extras.pausedSources.has(1) ? 'paused' : 'live',
     urls: [...server.urls],
     port: server.port,
     key: server.key,
@@ -115,6 +161,7 @@ export function mapServerStatus(
       skippedFrames: viewer.skippedFrames,
       isSlow: viewer.isSlow,
       connectedAtMs: viewer.connectedAtMs,
+      sourceId: viewer.sourceId ?? 1,
     })),
     blockedAddresses: (status.blockedAddresses ?? []).map(({ address, untilMs }) => ({
       address,
@@ -129,6 +176,9 @@ export function mapServerStatus(
     rtspUrls: [...server.rtspUrls],
     rtspPort: server.rtspPort,
     videoConsumers: status.videoConsumers ?? 0,
+    sources: (status.sources ?? []).map((source) =>
+      mapSource(source, server.urls[0], extras.pausedSources),
+    ),
   };
 }
 
@@ -150,6 +200,7 @@ export function offStatus(gateRejects: GateRejects, error: AppError | null): Bro
     rtspUrls: [],
     rtspPort: null,
     videoConsumers: 0,
+    sources: [],
   };
 }
 
@@ -177,10 +228,11 @@ export function createBroadcast(options: BroadcastOptions): Broadcast {
   let lastError: AppError | null = null;
   let warning: AppError | null = null;
   const gateRejects: Partial<Record<GateRejectReason, number>> = {};
-  let cameraPaused = false;
+  /** Sources whose camera is lost or failed (kept across restarts: the camera is still gone). */
+  const pausedSources = new Set<number>();
   let liveSinceMs: number | null = null;
-  /** Size of the last frame the running server accepted; null until the first one. */
-  let publishedSize: { readonly width: number; readonly height: number } | null = null;
+  /** Per source, the size of the last frame the running server accepted (absent until the first one). */
+  const publishedSizes = new Map<number, { readonly width: number; readonly height: number }>();
   let isServerRejectLogged = false;
   // Start/stop/restart run one at a time, in call order: a Stop clicked during a slow Start waits for it.
   let queue: Promise<unknown> = Promise.resolve();
@@ -193,7 +245,7 @@ export function createBroadcast(options: BroadcastOptions): Broadcast {
   const status = (): BroadcastStatus => {
     if (server)
       return mapServerStatus(server, server.status(), {
-        cameraPaused,
+        pausedSources,
         gateRejects,
         warning,
         liveSinceMs,
@@ -221,7 +273,7 @@ export function createBroadcast(options: BroadcastOptions): Broadcast {
       });
       server = started;
       liveSinceMs = Date.now();
-      if (cameraPaused) started.pause();
+      serveSources(started, settings);
       warning =
         settings.port === null && started.port !== defaultPort
           ? {
@@ -232,7 +284,7 @@ export function createBroadcast(options: BroadcastOptions): Broadcast {
       unsubscribe = started.onStatus((serverStatus) => {
         options.onStatus(
           mapServerStatus(started, serverStatus, {
-            cameraPaused,
+            pausedSources,
             gateRejects,
             warning,
             liveSinceMs,
@@ -262,12 +314,27 @@ export function createBroadcast(options: BroadcastOptions): Broadcast {
     server = null;
     liveSinceMs = null;
     warning = null;
-    publishedSize = null;
+    publishedSizes.clear();
     unsubscribe();
     unsubscribeKeyframes();
     options.keepAwake?.stop();
     await Promise.all([running.close(), options.advertiser?.stop()]);
     logger.info('broadcast stopped, port freed');
+  }
+
+  /** The extra sources the settings list, served under their ids; every paused camera's source paused. */
+  function serveSources(running: BroadcastServer, settings: Settings): void {
+    const wanted = settings.extraSources ?? [];
+    const { added, removed } = syncSources(running, wanted);
+    for (const id of removed) {
+      publishedSizes.delete(id);
+      pausedSources.delete(id);
+    }
+    for (const id of [1, ...added]) if (pausedSources.has(id)) running.source(id)?.pause();
+    if (added.length > 0 || removed.length > 0)
+      logger.info(
+        `sources: added ${added.join(', ') || '-'}, removed ${removed.join(', ') || '-'}`,
+      );
   }
 
   const notRunning: Result<never> = {
@@ -306,14 +373,16 @@ export function createBroadcast(options: BroadcastOptions): Broadcast {
     get isLive() {
       return server !== null;
     },
-    publishFrame(jpeg, meta) {
-      if (!server) return;
+    publishFrame(jpeg, meta, sourceId) {
+      const source = server?.source(sourceId);
+      if (!source) return;
+      const publishedSize = publishedSizes.get(sourceId);
       const isNewSize =
-        publishedSize !== null &&
+        publishedSize !== undefined &&
         (publishedSize.width !== meta.width || publishedSize.height !== meta.height);
-      if (isNewSize) server.reconnectViewers();
-      if (server.publish(jpeg, meta)) {
-        publishedSize = { width: meta.width, height: meta.height };
+      if (isNewSize) source.reconnectViewers();
+      if (source.publish(jpeg, meta)) {
+        publishedSizes.set(sourceId, { width: meta.width, height: meta.height });
       } else if (!isServerRejectLogged) {
         // The server counts every refusal; one line is enough to say it happens.
         isServerRejectLogged = true;
@@ -340,16 +409,18 @@ export function createBroadcast(options: BroadcastOptions): Broadcast {
     noteRejectedFrame(reason) {
       gateRejects[reason] = (gateRejects[reason] ?? 0) + 1;
     },
-    setCameraState(state) {
+    setCameraState(state, sourceId) {
       const paused = state.kind !== 'running';
-      if (paused === cameraPaused) return;
-      cameraPaused = paused;
-      if (paused) server?.pause();
-      else server?.resume();
+      if (paused === pausedSources.has(sourceId)) return;
+      if (paused) pausedSources.add(sourceId);
+      else pausedSources.delete(sourceId);
+      const source = server?.source(sourceId);
+      if (paused) source?.pause();
+      else source?.resume();
       logger.info(
         paused
-          ? `camera ${state.kind}: viewers see the paused placeholder`
-          : 'camera running again',
+          ? `source ${String(sourceId)} camera ${state.kind}: its viewers see the paused placeholder`
+          : `source ${String(sourceId)} camera running again`,
       );
       push();
     },
@@ -380,7 +451,14 @@ export function createBroadcast(options: BroadcastOptions): Broadcast {
         previous.port !== next.port ||
         previous.accessKey !== next.accessKey ||
         previous.openMode !== next.openMode;
-      if (!affectsServer || !server) return Promise.resolve();
+      if (!server) return Promise.resolve();
+      if (!affectsServer) {
+        if (previous.extraSources !== next.extraSources) {
+          serveSources(server, next);
+          push();
+        }
+        return Promise.resolve();
+      }
       return serially(async () => {
         await close();
         await open();

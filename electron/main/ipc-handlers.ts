@@ -1,17 +1,33 @@
 // Binds every renderer→main channel of ipc.ts to the broadcast and settings: sender check, then payload guards.
-import { Channels, type InvokeMap, type Result, type SendMap, type Settings } from '../ipc.ts';
+import {
+  Channels,
+  type InvokeMap,
+  type Result,
+  type SendMap,
+  type Settings,
+  type SourceSettings,
+} from '../ipc.ts';
 import type { Broadcast } from './broadcast.ts';
 import type { ScreenSources } from './screen-sources.ts';
 import type { SettingsStore } from './settings-store.ts';
 import { newAccessKey } from './settings-store.ts';
+import {
+  sourceIdsOf,
+  withSourceAdded,
+  withSourceChanged,
+  withSourceRemoved,
+  type SourceListChange,
+} from './source-settings.ts';
 import { appOrigin, originOf } from './url-guards.ts';
 import {
   checkSettingsPatch,
+  checkSourcePatch,
   createFrameGate,
   createVideoGate,
   isCameraState,
   isClientAddress,
   isClipboardText,
+  isSourceId,
   isUrlText,
   isViewerId,
   type FrameGate,
@@ -110,11 +126,14 @@ export function registerIpcHandlers(ipcMain: IpcMainLike, deps: IpcHandlerDeps):
     logged.add(message);
     deps.log(message);
   };
+  const isKnownSource = (id: unknown): id is number =>
+    isSourceId(id) && sourceIdsOf(deps.settings.get()).includes(id);
   const frameGate = createFrameGate({
     logOnce,
     onReject: (reason) => {
       deps.broadcast.noteRejectedFrame(reason);
     },
+    isKnownSource,
   });
 
   const videoGate = createVideoGate({
@@ -144,6 +163,14 @@ export function registerIpcHandlers(ipcMain: IpcMainLike, deps: IpcHandlerDeps):
     return { ok: true, value: next };
   }
 
+  /** Saves a new extra-source list computed from the current one (refusals come back as data). */
+  function saveSources(
+    change: (sources: readonly SourceSettings[]) => SourceListChange,
+  ): Promise<Result<Settings>> | Result<Settings> {
+    const changed = change(deps.settings.get().extraSources ?? []);
+    return changed.ok ? saveSettings({ extraSources: changed.sources }) : invalid(changed.message);
+  }
+
   const invokeHandlers: InvokeHandlers = {
     [Channels.start]: () => deps.broadcast.start(),
     [Channels.stop]: () => deps.broadcast.stop(),
@@ -169,19 +196,35 @@ export function registerIpcHandlers(ipcMain: IpcMainLike, deps: IpcHandlerDeps):
     [Channels.disconnectAll]: () => deps.broadcast.disconnectAll(),
     [Channels.allowAddress]: (address) =>
       isClientAddress(address) ? deps.broadcast.allowAddress(address) : invalid('not an address'),
+    [Channels.addSource]: (initial) => {
+      const checked = checkSourcePatch(initial);
+      if (!checked.ok) return invalid(checked.message);
+      return saveSources((sources) => withSourceAdded(sources, checked.patch));
+    },
+    [Channels.removeSource]: (id) =>
+      isSourceId(id)
+        ? saveSources((sources) => withSourceRemoved(sources, id))
+        : invalid('not a source id'),
+    [Channels.updateSource]: (id, patch) => {
+      if (!isSourceId(id)) return invalid('not a source id');
+      const checked = checkSourcePatch(patch);
+      if (!checked.ok) return invalid(checked.message);
+      return saveSources((sources) => withSourceChanged(sources, id, checked.patch));
+    },
   };
 
   const sendHandlers: SendHandlers = {
-    [Channels.frame]: (jpeg, meta) => {
-      const frame = frameGate.accept(jpeg, meta);
-      if (frame) deps.broadcast.publishFrame(frame.bytes, frame.meta);
+    [Channels.frame]: (jpeg, meta, sourceId) => {
+      const frame = frameGate.accept(jpeg, meta, sourceId);
+      if (frame) deps.broadcast.publishFrame(frame.bytes, frame.meta, frame.sourceId);
     },
     [Channels.videoChunk]: (data, meta) => {
       const chunk = videoGate.accept(data, meta);
       if (chunk) deps.broadcast.publishVideo(chunk.bytes, chunk.meta);
     },
-    [Channels.cameraState]: (state) => {
-      if (isCameraState(state)) deps.broadcast.setCameraState(state);
+    [Channels.cameraState]: (state, sourceId) => {
+      if (isCameraState(state) && isKnownSource(sourceId))
+        deps.broadcast.setCameraState(state, sourceId);
       else logOnce(`${Channels.cameraState}: invalid payload ignored`);
     },
   };

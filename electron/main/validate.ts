@@ -10,6 +10,8 @@ import {
   type ResolutionPreset,
   type Rotation,
   type Settings,
+  type SourceSettings,
+  type SourceSettingsPatch,
   type VideoChunkMeta,
   type VideoRejectReason,
 } from '../ipc.ts';
@@ -17,10 +19,12 @@ import {
   fpsRange,
   h264BitrateRange,
   jpegQualityRange,
+  maxSources,
   overlayTextMaxLength,
   portRange,
   resolutionPresets,
   rotations,
+  sourceNameMaxLength,
 } from '../settings-limits.ts';
 
 /** A frame larger than this is not a webcam JPEG (a 4K frame at quality 0.95 is ~3 MB). */
@@ -144,7 +148,18 @@ export function isCameraControls(value: unknown): boolean {
 export const optionalSettingsKeys: readonly (keyof Settings)[] = [
   'cameraControls',
   'h264BitrateMbps',
+  'extraSources',
 ];
+
+/** A source id: 1 (the main source) … maxSources. */
+export function isSourceId(value: unknown): value is number {
+  return isIntIn(value, 1, maxSources);
+}
+
+/** A source name: short, one line (it is shown as a heading and sent to the server's status). */
+export function isSourceName(value: unknown): value is string {
+  return isShortText(value, sourceNameMaxLength) && !controlCharacters.test(value);
+}
 
 /** One validator per settings field: returns whether the value is acceptable for that field. */
 export const settingsFieldGuards: {
@@ -166,7 +181,62 @@ export const settingsFieldGuards: {
   cameraControls: isCameraControls,
   notifyOnViewer: (v) => typeof v === 'boolean',
   h264BitrateMbps: (v) => isNumberIn(v, h264BitrateRange.min, h264BitrateRange.max),
+  extraSources: isExtraSources,
 };
+
+/** One guard per extra-source field; the capture fields use source 1's guards, so the limits are the same. */
+const sourceFieldGuards: { readonly [K in keyof SourceSettings]-?: (value: unknown) => boolean } = {
+  id: (v) => isIntIn(v, 2, maxSources),
+  name: isSourceName,
+  cameraId: (v) => settingsFieldGuards.cameraId(v),
+  resolution: (v) => settingsFieldGuards.resolution(v),
+  fps: (v) => settingsFieldGuards.fps(v),
+  jpegQuality: (v) => settingsFieldGuards.jpegQuality(v),
+  mirror: (v) => settingsFieldGuards.mirror(v),
+  rotation: (v) => settingsFieldGuards.rotation(v),
+  overlay: (v) => settingsFieldGuards.overlay(v),
+  overlayText: (v) => settingsFieldGuards.overlayText(v),
+};
+const sourceKeys = Object.keys(sourceFieldGuards) as (keyof SourceSettings)[];
+
+/** Every field present and valid, nothing else. */
+export function isSourceSettings(value: unknown): value is SourceSettings {
+  if (!isRecord(value)) return false;
+  const keys = Object.keys(value);
+  return (
+    keys.length === sourceKeys.length &&
+    sourceKeys.every((key) => key in value && sourceFieldGuards[key](value[key]))
+  );
+}
+
+/** At most maxSources − 1 sources, ids unique and ascending (2 … maxSources). */
+export function isExtraSources(value: unknown): boolean {
+  if (!Array.isArray(value) || value.length > maxSources - 1) return false;
+  let lastId = 1;
+  for (const entry of value as unknown[]) {
+    if (!isSourceSettings(entry) || entry.id <= lastId) return false;
+    lastId = entry.id;
+  }
+  return true;
+}
+
+export type SourcePatchCheck =
+  | { readonly ok: true; readonly patch: SourceSettingsPatch }
+  | { readonly ok: false; readonly message: string };
+
+/** A change to an extra source: a plain object, its known fields but the id, each valid. */
+export function checkSourcePatch(value: unknown): SourcePatchCheck {
+  if (!isRecord(value)) return { ok: false, message: 'source patch must be an object' };
+  const patch: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) {
+    const name = key as keyof SourceSettings;
+    if (name === 'id' || !sourceKeys.includes(name))
+      return { ok: false, message: `unknown source setting "${key}"` };
+    if (!sourceFieldGuards[name](field)) return { ok: false, message: `invalid value for ${key}` };
+    patch[key] = field;
+  }
+  return { ok: true, patch };
+}
 
 const settingsKeys = Object.keys(settingsFieldGuards) as (keyof Settings)[];
 
@@ -199,22 +269,35 @@ export interface FrameGateOptions {
   readonly onReject?: (reason: GateRejectReason) => void;
   /** Called once per distinct reason, so a broken renderer cannot flood the log at 30 lines/s. */
   readonly logOnce?: (message: string) => void;
+  /** Whether a source with this id exists now (the settings say so); default: source 1 only. */
+  readonly isKnownSource?: (id: number) => boolean;
+}
+
+export interface AcceptedFrame {
+  readonly bytes: Uint8Array;
+  readonly meta: FrameMeta;
+  readonly sourceId: number;
 }
 
 export interface FrameGate {
   /** The frame as bytes (no copy) when acceptable, else null (counted, logged once per reason). */
-  accept(jpeg: unknown, meta: unknown): { bytes: Uint8Array; meta: FrameMeta } | null;
+  accept(jpeg: unknown, meta: unknown, sourceId: unknown): AcceptedFrame | null;
   /** Count a reject decided elsewhere (e.g. the sender check). */
   reject(reason: GateRejectReason): void;
   readonly rejected: number;
   readonly rejectedByReason: Readonly<Partial<Record<GateRejectReason, number>>>;
 }
 
-/** Frame type, size and metadata checks plus a token-bucket rate limit of `maxPerSecond` (bursts up to one second's worth). */
+/**
+ * Frame type, size, metadata and source checks plus a token-bucket rate limit of `maxPerSecond` per source
+ * (bursts up to one second's worth), so a second source never eats into the first one's allowance.
+ */
 export function createFrameGate(options: FrameGateOptions = {}): FrameGate {
   const maxBytes = options.maxBytes ?? maxFrameBytes;
   const perSecond = options.maxPerSecond ?? maxFramesPerSecond;
   const now = options.now ?? (() => performance.now());
+  const isKnownSource = options.isKnownSource ?? ((id: number) => id === 1);
+  const buckets = new Map<number, () => boolean>();
   const byReason: Partial<Record<GateRejectReason, number>> = {};
   let rejected = 0;
 
@@ -230,16 +313,24 @@ export function createFrameGate(options: FrameGateOptions = {}): FrameGate {
     return null;
   }
 
-  const takeToken = tokenBucket(perSecond, now);
+  const takeToken = (sourceId: number): boolean => {
+    let bucket = buckets.get(sourceId);
+    if (!bucket) {
+      bucket = tokenBucket(perSecond, now);
+      buckets.set(sourceId, bucket);
+    }
+    return bucket();
+  };
 
   return {
-    accept(jpeg, meta) {
+    accept(jpeg, meta, sourceId) {
       const bytes = asBytes(jpeg);
       if (!bytes) return reject('not-binary');
       if (bytes.length > maxBytes) return reject('too-large');
       if (!isFrameMeta(meta)) return reject('bad-meta');
-      if (!takeToken()) return reject('rate-limited');
-      return { bytes, meta };
+      if (!isSourceId(sourceId) || !isKnownSource(sourceId)) return reject('unknown-source');
+      if (!takeToken(sourceId)) return reject('rate-limited');
+      return { bytes, meta, sourceId };
     },
     reject(reason) {
       reject(reason);

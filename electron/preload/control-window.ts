@@ -8,15 +8,15 @@ import { typedIpc } from './typed-ipc.ts';
 const ipc = typedIpc(ipcRenderer);
 
 const api = {
-  sendFrame(jpeg, meta) {
-    ipc.send(Channels.frame, jpeg, meta);
+  sendFrame(jpeg, meta, sourceId) {
+    ipc.send(Channels.frame, jpeg, meta, sourceId);
   },
   sendVideoChunk(data, meta) {
     ipc.send(Channels.videoChunk, data, meta);
   },
   onKeyframeRequest: (listener) => ipc.on(Channels.keyframeRequest, listener),
-  reportCameraState(state) {
-    ipc.send(Channels.cameraState, state);
+  reportCameraState(state, sourceId) {
+    ipc.send(Channels.cameraState, state, sourceId);
   },
   start: () => ipc.invoke(Channels.start),
   stop: () => ipc.invoke(Channels.stop),
@@ -33,6 +33,9 @@ const api = {
   disconnectViewer: (id) => ipc.invoke(Channels.disconnectViewer, id),
   disconnectAll: () => ipc.invoke(Channels.disconnectAll),
   allowAddress: (address) => ipc.invoke(Channels.allowAddress, address),
+  addSource: (initial) => ipc.invoke(Channels.addSource, initial),
+  removeSource: (id) => ipc.invoke(Channels.removeSource, id),
+  updateSource: (id, patch) => ipc.invoke(Channels.updateSource, id, patch),
 } satisfies LanCamApi;
 
 contextBridge.exposeInMainWorld('lancam', api);

@@ -68,7 +68,7 @@ describe('createBroadcast', () => {
     assert.ok(started.ok);
     const { port, key } = started.value;
     const jpeg = new Uint8Array(await readFile(placeholder));
-    h.broadcast.publishFrame(jpeg, { captureTimeMs: Date.now(), width: 640, height: 480 });
+    h.broadcast.publishFrame(jpeg, { captureTimeMs: Date.now(), width: 640, height: 480 }, 1);
     const url = `http://127.0.0.1:${port}/stream.mjpg?key=${key}`;
     const open = (): Promise<{ status: number; closed: Promise<void> }> =>
       new Promise((resolve, reject) => {
@@ -151,16 +151,16 @@ describe('createBroadcast', () => {
     const h = harness();
     await h.broadcast.start();
     const jpeg = new Uint8Array(await readFile(placeholder));
-    h.broadcast.publishFrame(jpeg, { captureTimeMs: Date.now(), width: 640, height: 480 });
+    h.broadcast.publishFrame(jpeg, { captureTimeMs: Date.now(), width: 640, height: 480 }, 1);
     assert.equal(h.broadcast.status().frameBytes, jpeg.length);
     h.broadcast.noteRejectedFrame('rate-limited');
     assert.equal(h.broadcast.status().rejectedFrames, 1);
     // Bytes that are not a JPEG are the server's to refuse, under their own reason.
-    h.broadcast.publishFrame(new Uint8Array([1, 2, 3, 4]), {
-      captureTimeMs: Date.now(),
-      width: 640,
-      height: 480,
-    });
+    h.broadcast.publishFrame(
+      new Uint8Array([1, 2, 3, 4]),
+      { captureTimeMs: Date.now(), width: 640, height: 480 },
+      1,
+    );
     assert.deepEqual(h.broadcast.status().rejectedByReason, { 'rate-limited': 1, 'not-jpeg': 1 });
     assert.equal(h.broadcast.status().rejectedFrames, 2);
     assert.equal(
@@ -168,9 +168,9 @@ describe('createBroadcast', () => {
       jpeg.length,
       'the refused frame replaced nothing',
     );
-    h.broadcast.setCameraState({ kind: 'ended' });
+    h.broadcast.setCameraState({ kind: 'ended' }, 1);
     assert.equal(h.broadcast.status().state, 'paused');
-    h.broadcast.setCameraState({ kind: 'running', label: 'cam' });
+    h.broadcast.setCameraState({ kind: 'running', label: 'cam' }, 1);
     assert.equal(h.broadcast.status().state, 'live');
     await h.broadcast.stop();
   });
@@ -182,7 +182,7 @@ describe('createBroadcast', () => {
     const { port, key } = started.value;
     const jpeg = new Uint8Array(await readFile(placeholder));
     const publish = (width: number, height: number): void => {
-      h.broadcast.publishFrame(jpeg, { captureTimeMs: Date.now(), width, height });
+      h.broadcast.publishFrame(jpeg, { captureTimeMs: Date.now(), width, height }, 1);
     };
     publish(640, 480);
     const ended = await new Promise<boolean>((resolve, reject) => {
@@ -292,7 +292,12 @@ describe('pure mapping', () => {
           },
         ],
       },
-      { cameraPaused: false, gateRejects: { 'rate-limited': 3 }, warning: null, liveSinceMs: 1 },
+      {
+        pausedSources: new Set(),
+        gateRejects: { 'rate-limited': 3 },
+        warning: null,
+        liveSinceMs: 1,
+      },
     );
     assert.equal(status.state, 'live');
     assert.equal(status.outMbps, 10);

@@ -56,6 +56,9 @@ const apiNames: readonly (keyof LanCamApi)[] = [
   'disconnectViewer',
   'disconnectAll',
   'allowAddress',
+  'addSource',
+  'removeSource',
+  'updateSource',
 ];
 
 /** The page's global, typed for page.evaluate callbacks (the test tsconfig has no renderer globals). */
@@ -251,11 +254,11 @@ describe('Electron wiring harness (no Electron runtime needed)', { skip }, () =>
       (window as unknown as ControlWindow).lancam.getStatus(),
     );
     await page.evaluate(() => {
-      (window as unknown as ControlWindow).lancam.sendFrame(new Uint8Array([1, 2, 3, 4]).buffer, {
-        captureTimeMs: Date.now(),
-        width: 2,
-        height: 2,
-      });
+      (window as unknown as ControlWindow).lancam.sendFrame(
+        new Uint8Array([1, 2, 3, 4]).buffer,
+        { captureTimeMs: Date.now(), width: 2, height: 2 },
+        1,
+      );
     });
     const after = await until('the reject to be counted', async () => {
       const status = await page.evaluate(() =>
@@ -338,11 +341,11 @@ describe('Electron wiring harness (no Electron runtime needed)', { skip }, () =>
       assert.match(answer, /untrusted sender/);
       await intruder.evaluate(() => {
         const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 0, 0xff, 0xd9]);
-        (window as unknown as ControlWindow).lancam.sendFrame(jpeg.buffer, {
-          captureTimeMs: Date.now(),
-          width: 1,
-          height: 1,
-        });
+        (window as unknown as ControlWindow).lancam.sendFrame(
+          jpeg.buffer,
+          { captureTimeMs: Date.now(), width: 1, height: 1 },
+          1,
+        );
       });
       await until('the refused frame to be counted', () =>
         registered.frameGate.rejectedByReason['untrusted-sender'] === 1 ? true : false,

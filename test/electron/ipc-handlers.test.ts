@@ -39,9 +39,13 @@ function recordingBroadcast() {
     noteRejectedFrame: (reason) => {
       rejected[reason] = (rejected[reason] ?? 0) + 1;
     },
-    setCameraState: (state) => calls.push(`camera:${state.kind}`),
+    setCameraState: (state, sourceId) => calls.push(`camera:${state.kind}:${sourceId}`),
     settingsChanged: (previous: Settings, next: Settings) => {
-      calls.push(`settings:${previous.accessKey === next.accessKey ? 'same-key' : 'new-key'}`);
+      if (previous.extraSources !== next.extraSources) {
+        const ids = (next.extraSources ?? []).map((source) => source.id).join(',');
+        calls.push(`sources:[${ids}]`);
+      } else
+        calls.push(`settings:${previous.accessKey === next.accessKey ? 'same-key' : 'new-key'}`);
       return Promise.resolve();
     },
     disconnectViewer: (id) => {
@@ -167,11 +171,11 @@ describe('sender checks', () => {
 
   it('frames from untrusted senders are dropped and counted', () => {
     const { ipcMain, registered, frames } = setup();
-    for (const [, event] of untrusted) ipcMain.send(event, Channels.frame, jpeg, meta);
-    ipcMain.send(untrusted[0]![1], Channels.cameraState, { kind: 'ended' });
+    for (const [, event] of untrusted) ipcMain.send(event, Channels.frame, jpeg, meta, 1);
+    ipcMain.send(untrusted[0]![1], Channels.cameraState, { kind: 'ended' }, 1);
     assert.equal(frames.length, 0);
     assert.equal(registered.frameGate.rejectedByReason['untrusted-sender'], 4);
-    ipcMain.send(trusted, Channels.frame, jpeg, meta);
+    ipcMain.send(trusted, Channels.frame, jpeg, meta, 1);
     assert.equal(frames.length, 1);
   });
 });
@@ -179,13 +183,13 @@ describe('sender checks', () => {
 describe('payload guards', () => {
   it('frames: malformed ones are rejected, counted in the status and logged once per reason', () => {
     const { ipcMain, registered, frames, broadcast, logs } = setup();
-    ipcMain.send(trusted, Channels.frame, jpeg.buffer, meta);
-    ipcMain.send(trusted, Channels.frame, 'jpeg', meta);
-    ipcMain.send(trusted, Channels.frame, 'jpeg', meta);
-    ipcMain.send(trusted, Channels.frame, jpeg, { width: -1 });
-    ipcMain.send(trusted, Channels.frame, new Uint8Array(9 * 1024 * 1024), meta);
+    ipcMain.send(trusted, Channels.frame, jpeg.buffer, meta, 1);
+    ipcMain.send(trusted, Channels.frame, 'jpeg', meta, 1);
+    ipcMain.send(trusted, Channels.frame, 'jpeg', meta, 1);
+    ipcMain.send(trusted, Channels.frame, jpeg, { width: -1 }, 1);
+    ipcMain.send(trusted, Channels.frame, new Uint8Array(9 * 1024 * 1024), meta, 1);
     // Bytes that are not a JPEG pass the gate: the server's publish() is the one check of frame bytes.
-    ipcMain.send(trusted, Channels.frame, new Uint8Array([1, 2, 3]), meta);
+    ipcMain.send(trusted, Channels.frame, new Uint8Array([1, 2, 3]), meta, 1);
     assert.equal(frames.length, 2);
     assert.equal(registered.frameGate.rejected, 4);
     assert.equal(broadcast.status().rejectedFrames, 4);
@@ -232,9 +236,15 @@ describe('payload guards', () => {
 
   it('camera-state messages are validated before the broadcast sees them', () => {
     const { ipcMain, calls } = setup();
+    ipcMain.send(trusted, Channels.cameraState, { kind: 'ended' }, 1);
+    ipcMain.send(trusted, Channels.cameraState, { kind: 'gone' }, 1);
     ipcMain.send(trusted, Channels.cameraState, { kind: 'ended' });
-    ipcMain.send(trusted, Channels.cameraState, { kind: 'gone' });
-    assert.deepEqual(calls, ['camera:ended']);
+    ipcMain.send(trusted, Channels.cameraState, { kind: 'ended' }, 3);
+    assert.deepEqual(
+      calls,
+      ['camera:ended:1'],
+      'no source id, or a source that does not exist: ignored',
+    );
   });
 
   it('settings: a bad patch is refused as data, a good one is saved and handed to the broadcast', async () => {
@@ -254,6 +264,45 @@ describe('payload guards', () => {
     assert.ok(regenerated.ok);
     assert.notEqual(regenerated.value.accessKey, before);
     assert.deepEqual(calls, ['settings:same-key', 'settings:new-key']);
+  });
+
+  it('sources: add, change and remove go through validation and reach the broadcast; frames name a source', async () => {
+    const { ipcMain, calls, frames, registered } = setup();
+    const invoke = async (channel: string, ...args: unknown[]): Promise<Result<Settings>> =>
+      (await ipcMain.invoke(trusted, channel, ...args)) as Result<Settings>;
+    ipcMain.send(trusted, Channels.frame, jpeg, meta, 2);
+    assert.equal(frames.length, 0, 'source 2 does not exist yet');
+    assert.equal((await invoke(Channels.addSource, { fps: 99 })).ok, false);
+    assert.equal((await invoke(Channels.addSource, 'camera')).ok, false);
+    const added = await invoke(Channels.addSource, { cameraId: 'cam-b', rotation: 90 });
+    assert.ok(added.ok);
+    assert.deepEqual(
+      added.value.extraSources?.map((s) => [s.id, s.cameraId, s.rotation]),
+      [[2, 'cam-b', 90]],
+    );
+    ipcMain.send(trusted, Channels.frame, jpeg, meta, 2);
+    assert.equal(frames.length, 1, 'source 2 exists now');
+    for (const [id, patch] of [
+      [1, { name: 'x' }],
+      [3, { name: 'x' }],
+      ['2', { name: 'x' }],
+      [2, { id: 3 }],
+      [2, { mirror: 'yes' }],
+    ] as const) {
+      const refused = await invoke(Channels.updateSource, id, patch);
+      assert.equal(refused.ok, false, JSON.stringify([id, patch]));
+    }
+    const renamed = await invoke(Channels.updateSource, 2, { name: 'Door', mirror: true });
+    assert.ok(renamed.ok);
+    assert.equal(renamed.value.extraSources?.[0]?.name, 'Door');
+    assert.equal((await invoke(Channels.removeSource, 1)).ok, false, 'source 1 stays');
+    assert.equal((await invoke(Channels.removeSource, 7)).ok, false);
+    assert.ok((await invoke(Channels.removeSource, 2)).ok);
+    assert.deepEqual(settings.get().extraSources, []);
+    ipcMain.send(trusted, Channels.frame, jpeg, meta, 2);
+    assert.equal(frames.length, 1);
+    assert.equal(registered.frameGate.rejectedByReason['unknown-source'], 2);
+    assert.deepEqual(calls, ['sources:[2]', 'sources:[2]', 'sources:[]']);
   });
 
   it('open-external and copy-text validate their argument', async () => {

@@ -98,7 +98,7 @@ describe('frame gate', () => {
   it('passes a valid frame through as the same bytes', () => {
     const gate = createFrameGate();
     const bytes = jpeg();
-    const accepted = gate.accept(bytes, meta);
+    const accepted = gate.accept(bytes, meta, 1);
     assert.ok(accepted);
     assert.equal(accepted.bytes, bytes);
     assert.equal(gate.rejected, 0);
@@ -111,12 +111,12 @@ describe('frame gate', () => {
       onReject: (reason) => rejects.push(reason),
       logOnce: (message) => logs.push(message),
     });
-    assert.equal(gate.accept(jpeg(maxFrameBytes + 2), meta), null);
-    assert.equal(gate.accept('not bytes', meta), null);
-    assert.equal(gate.accept('not bytes', meta), null);
-    assert.equal(gate.accept(jpeg(), { width: 'x' }), null);
+    assert.equal(gate.accept(jpeg(maxFrameBytes + 2), meta, 1), null);
+    assert.equal(gate.accept('not bytes', meta, 1), null);
+    assert.equal(gate.accept('not bytes', meta, 1), null);
+    assert.equal(gate.accept(jpeg(), { width: 'x' }, 1), null);
     // Whether the bytes are a whole JPEG is the server's check (server/core/jpeg.ts), not the gate's.
-    assert.ok(gate.accept(new Uint8Array([1, 2, 3, 4]), meta));
+    assert.ok(gate.accept(new Uint8Array([1, 2, 3, 4]), meta, 1));
     assert.deepEqual(rejects, ['too-large', 'not-binary', 'not-binary', 'bad-meta']);
     assert.equal(gate.rejected, 4);
     assert.deepEqual(gate.rejectedByReason, {
@@ -131,18 +131,18 @@ describe('frame gate', () => {
     let now = 0;
     const gate = createFrameGate({ now: () => now });
     let accepted = 0;
-    for (let i = 0; i < 200; i++) if (gate.accept(jpeg(), meta)) accepted++;
+    for (let i = 0; i < 200; i++) if (gate.accept(jpeg(), meta, 1)) accepted++;
     assert.equal(accepted, 120, 'one second of burst');
     assert.equal(gate.rejectedByReason['rate-limited'], 80);
     now += 500;
     accepted = 0;
-    for (let i = 0; i < 200; i++) if (gate.accept(jpeg(), meta)) accepted++;
+    for (let i = 0; i < 200; i++) if (gate.accept(jpeg(), meta, 1)) accepted++;
     assert.equal(accepted, 60, 'half a second refills half the bucket');
     // A steady 60 fps stream is never limited.
     now += 1000;
     for (let i = 0; i < 600; i++) {
       now += 1000 / 60;
-      assert.ok(gate.accept(jpeg(), meta), `frame ${i}`);
+      assert.ok(gate.accept(jpeg(), meta, 1), `frame ${i}`);
     }
   });
 });

@@ -15,6 +15,7 @@ function viewer(id: number, address: string): ViewerSummary {
     address,
     userAgent: '',
     device: 'iPhone · Safari',
+    sourceId: 1,
     fps: 30,
     bytesSent: 0,
     skippedFrames: 0,

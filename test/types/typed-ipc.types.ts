@@ -23,9 +23,10 @@ export const wired = {
   getStatus: () => ipc.invoke(Channels.getStatus),
   updateSettings: (patch) => ipc.invoke(Channels.updateSettings, patch),
   onStatus: (listener) => ipc.on(Channels.status, listener),
-  reportCameraState(state) {
-    ipc.send(Channels.cameraState, state);
+  reportCameraState(state, sourceId) {
+    ipc.send(Channels.cameraState, state, sourceId);
   },
+  updateSource: (id, patch) => ipc.invoke(Channels.updateSource, id, patch),
 } satisfies Partial<LanCamApi>;
 
 export const swappedInvoke = {
@@ -33,14 +34,23 @@ export const swappedInvoke = {
   start: () => ipc.invoke(Channels.getStatus),
 } satisfies Pick<LanCamApi, 'start'>;
 
+export const swappedSource = {
+  // @ts-expect-error addSource resolves Result<Settings>; getStatus a bare BroadcastStatus.
+  addSource: () => ipc.invoke(Channels.getStatus),
+} satisfies Pick<LanCamApi, 'addSource'>;
+
 export const swappedResult = {
   // @ts-expect-error getSettings resolves Settings, not Result<Settings>.
   regenerateKey: () => ipc.invoke(Channels.getSettings),
 } satisfies Pick<LanCamApi, 'regenerateKey'>;
 
 export function swappedCalls(): void {
-  // @ts-expect-error the frame channel carries (jpeg, meta), not a camera state.
+  // @ts-expect-error the frame channel carries (jpeg, meta, sourceId), not a camera state.
   ipc.send(Channels.frame, cameraState);
+  // @ts-expect-error a camera state names its source.
+  ipc.send(Channels.cameraState, cameraState);
+  // @ts-expect-error removeSource takes a source id, not a patch.
+  void ipc.invoke(Channels.removeSource, { name: 'x' });
   // @ts-expect-error updateSettings takes a patch; start takes nothing.
   void ipc.invoke(Channels.start, settings);
   // @ts-expect-error status is an EventMap channel, not an invoke channel.

@@ -6,12 +6,14 @@ import type { Platform } from './camera-errors.ts';
 import { cameraFollow, needsCameraReopen, shouldResumeCamera } from './camera-rules.ts';
 import { CameraSession } from './camera-session.ts';
 import { cameraRequestFor, encodeOptionsFor } from './encode-options.ts';
+import { ExtraSources } from './extra-sources.ts';
 import { offStatus } from './initial-status.ts';
 import { keepingUp, keepUpAdvice, nextKeepUp, type KeepUpState } from './capture-keep-up.ts';
 import { formatFps } from './format.ts';
 import { broadcastProblem, problemView, type ProblemFix } from './problem-view.ts';
 import { SourceList } from './screen-sources.ts';
 import { SettingsSync } from './settings-sync.ts';
+import { pickerLabel, viewerCountOf } from './source-rules.ts';
 import { startStatsTicker } from './stats-ticker.ts';
 import { CameraControlsPanel } from './ui/camera-controls-panel.ts';
 import { NetworkForm } from './ui/network-form.ts';
@@ -33,6 +35,7 @@ export class BroadcastController {
   readonly #settings: SettingsSync;
   readonly #camera: CameraSession;
   readonly #sources: SourceList;
+  readonly #extra: ExtraSources;
   readonly #cameraControls = new CameraControlsPanel({
     save: (cameraControls) => this.#changeSettings({ cameraControls }),
   });
@@ -64,14 +67,28 @@ export class BroadcastController {
         this.#render();
       });
     });
+    this.#extra = new ExtraSources({
+      api,
+      platform,
+      changeSettings: (call) => this.#settings.changeWith(call),
+      mainPickerChanged: (entries) => {
+        this.#form.setCameras(
+          entries.map((entry) => ({ deviceId: entry.deviceId, label: pickerLabel(entry) })),
+        );
+      },
+      refreshDevices: () => {
+        this.#refreshCameraList();
+      },
+    });
     this.#sources = new SourceList(api, (sources) => {
-      this.#form.setCameras(sources);
+      this.#extra.setDevices(sources);
     });
     this.#network = new NetworkForm({ change: (patch) => this.#changeSettings(patch) }, platform);
     this.#settings = new SettingsSync(api, (settings) => {
       this.#form.render(settings);
       this.#network.render(settings);
       this.#cameraControls.setRemembered(settings.cameraControls ?? {});
+      this.#extra.render(settings);
     });
     this.#camera = new CameraSession(
       this.#statusView.preview,
@@ -160,7 +177,7 @@ export class BroadcastController {
   #encodeOptions(): EncodeOptions {
     return encodeOptionsFor(
       this.#settings.current,
-      this.#status.viewerCount,
+      viewerCountOf(this.#status, 1),
       this.#status.videoConsumers,
     );
   }
@@ -198,6 +215,7 @@ export class BroadcastController {
     );
     if (follow === 'open') void this.#openCamera();
     if (follow === 'stop') this.#camera.stop();
+    this.#extra.onStatus(status);
     const options = this.#encodeOptions();
     const current = this.#camera.options;
     if (current.isIdle !== options.isIdle || current.videoConsumers !== options.videoConsumers)
@@ -297,6 +315,7 @@ export class BroadcastController {
 
   /** Every second: the figures, the live clock, the output badge and the keep-up rule. */
   #renderStats(): void {
+    this.#extra.tick();
     const capture = this.#camera.stats(performance.now());
     const nowMs = Date.now();
     const status = this.#status;

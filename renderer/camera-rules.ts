@@ -1,5 +1,5 @@
 // When the control window's camera opens, closes or reopens, decided from plain values (pure).
-import type { BroadcastState, Settings } from '../electron/ipc.ts';
+import type { BroadcastState, CaptureSettings } from '../electron/ipc.ts';
 import { cameraShouldRun, type LocalCamera } from './broadcast-view.ts';
 
 export type CameraFollow = 'open' | 'stop' | null;
@@ -39,7 +39,7 @@ export function shouldResumeCamera(
  * Changes the open camera cannot take live: another device, another preset, or a frame rate above the one
  * it was opened with (a lower one is only a pacing change in the worker).
  */
-export function needsCameraReopen(before: Settings, after: Settings): boolean {
+export function needsCameraReopen(before: CaptureSettings, after: CaptureSettings): boolean {
   return (
     before.cameraId !== after.cameraId ||
     before.resolution !== after.resolution ||

@@ -151,7 +151,7 @@ export class CameraSession {
       this.#api.reportCameraState({ kind: 'running', label: started.label }, this.#sourceId);
       this.#busyRetry.cancel();
       this.#events.opened(this.#capture.videoTrack, started.deviceId);
-      this.#probeH264(started);
+      if (this.#sourceId === 1) this.#probeH264(started);
       return { ok: true, notice: started.notice };
     } catch (error) {
       // Superseded by stop() or a newer open(), which set the camera state themselves.

@@ -1,5 +1,5 @@
 // What the capture worker and getUserMedia are asked for, from the saved settings and the viewer count (pure).
-import type { Settings } from '../electron/ipc.ts';
+import type { CaptureSettings } from '../electron/ipc.ts';
 import { settingDefaults } from '../electron/settings-limits.ts';
 import type { CameraRequest } from './camera-constraints.ts';
 import { clampBitrateMbps, clampFps, clampQuality } from './setting-inputs.ts';
@@ -9,12 +9,15 @@ import type { EncodeOptions } from './shared/worker-protocol.ts';
  * Before main has answered, the defaults; nobody watching (no viewer, no H.264 consumer such as an RTSP
  * client) puts the worker in its 1 fps idle mode.
  */
+/** A source's capture settings; source 1's also carry the H.264 bitrate. */
+type SourceCapture = CaptureSettings & { readonly h264BitrateMbps?: number };
+
 export function encodeOptionsFor(
-  settings: Settings | null,
+  settings: SourceCapture | null,
   viewerCount: number,
   videoConsumers = 0,
 ): EncodeOptions {
-  const s = settings ?? settingDefaults;
+  const s: SourceCapture = settings ?? settingDefaults;
   return {
     fps: clampFps(s.fps),
     jpegQuality: clampQuality(s.jpegQuality),
@@ -29,7 +32,7 @@ export function encodeOptionsFor(
   };
 }
 
-export function cameraRequestFor(settings: Settings | null): CameraRequest {
+export function cameraRequestFor(settings: CaptureSettings | null): CameraRequest {
   const s = settings ?? settingDefaults;
   return { cameraId: s.cameraId, resolution: s.resolution, fps: clampFps(s.fps) };
 }

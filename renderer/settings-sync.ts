@@ -1,5 +1,5 @@
 // The control window's copy of the settings: loaded from main, changed only through main, rolled back on refusal.
-import type { LanCamApi, Settings } from '../electron/ipc.ts';
+import type { LanCamApi, Result, Settings } from '../electron/ipc.ts';
 
 export type SettingsChange =
   | { readonly ok: true; readonly before: Settings | null; readonly after: Settings }
@@ -32,9 +32,14 @@ export class SettingsSync {
   }
 
   /** Saves through main; on refusal the forms go back to what main kept, and main's reason comes back. */
-  async change(patch: Partial<Settings>): Promise<SettingsChange> {
+  change(patch: Partial<Settings>): Promise<SettingsChange> {
+    return this.changeWith(() => this.#api.updateSettings(patch));
+  }
+
+  /** Any call that answers with main's new settings (the sources calls): adopted like a change. */
+  async changeWith(call: () => Promise<Result<Settings>>): Promise<SettingsChange> {
     const before = this.#settings;
-    const result = await this.#api.updateSettings(patch);
+    const result = await call();
     if (!result.ok) {
       if (before) this.#render(before);
       return { ok: false, reason: result.message };

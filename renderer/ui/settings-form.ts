@@ -29,7 +29,7 @@ function isPreset(value: string): value is ResolutionPreset {
 }
 
 /** Frame-rate presets, in people's words; a saved rate outside them is listed too, so it is not lost. */
-const fpsPresets: readonly (readonly [number, string])[] = [
+export const fpsPresets: readonly (readonly [number, string])[] = [
   [5, '5 fps (saves bandwidth)'],
   [10, '10 fps'],
   [15, '15 fps'],

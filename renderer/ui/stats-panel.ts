@@ -4,6 +4,7 @@
 import type { BroadcastStatus, ViewerSummary } from '../../electron/ipc.ts';
 import type { CaptureStatsSnapshot } from '../capture-stats.ts';
 import { formatDuration, formatFps, formatKb, formatMbps, formatMs } from '../format.ts';
+import { watchedSourceText } from '../source-rules.ts';
 import { byId, element } from './dom.ts';
 
 export interface StatsPanelHandlers {
@@ -49,7 +50,7 @@ export class StatsPanel {
     this.#mbps.textContent = formatMbps(status.outMbps);
     this.#empty.hidden = status.viewers.length > 0;
     this.#disconnectAll.hidden = status.viewers.length < 2;
-    this.#renderViewers(status.viewers, nowMs);
+    this.#renderViewers(status, nowMs);
     this.#renderBlocked(status.blockedAddresses);
     if (this.#refocus) {
       this.#refocus = false;
@@ -59,7 +60,8 @@ export class StatsPanel {
   }
 
   /** Rows are rebuilt only when viewers come or go (a rebuild would take keyboard focus off a button). */
-  #renderViewers(viewers: readonly ViewerSummary[], nowMs: number): void {
+  #renderViewers(status: BroadcastStatus, nowMs: number): void {
+    const viewers = status.viewers;
     const signature = viewers.map((viewer) => viewer.id).join(',');
     if (signature !== this.#listSignature) {
       this.#listSignature = signature;
@@ -72,8 +74,9 @@ export class StatsPanel {
       const meta = this.#list.children[index]?.querySelector('.viewer-meta');
       if (!meta) return;
       const since = `watching since ${clockTime(viewer.connectedAtMs)} (${formatDuration(nowMs - viewer.connectedAtMs)})`;
+      const watches = watchedSourceText(status, viewer.sourceId);
       meta.replaceChildren(
-        `${viewer.address} · ${since}`,
+        `${viewer.address} · ${watches === null ? '' : `${watches} · `}${since}`,
         ...(viewer.isSlow
           ? [' · ', element('span', { className: 'slow', text: 'slow connection' })]
           : []),

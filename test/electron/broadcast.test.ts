@@ -6,7 +6,13 @@ import { createServer, type Server } from 'node:net';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { BroadcastStatus, Settings } from '../../electron/ipc.ts';
-import { createBroadcast, mapServerStatus, startErrorOf } from '../../electron/main/broadcast.ts';
+import {
+  createBroadcast,
+  mapServerStatus,
+  sourcePageUrl,
+  sourceStateOf,
+  startErrorOf,
+} from '../../electron/main/broadcast.ts';
 import { defaultSettings } from '../../electron/main/settings-store.ts';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -315,6 +321,84 @@ describe('pure mapping', () => {
     const [viewer] = status.viewers;
     assert.ok(viewer);
     assert.equal('framesSent' in viewer, false);
+  });
+
+  it('maps each source: its state, figures, viewers and page link on the share host with the key', () => {
+    const paths = (n: number) => ({
+      page: `/cam/${String(n)}/`,
+      stream: `/cam/${String(n)}/stream.mjpg`,
+      snapshot: `/cam/${String(n)}/snapshot.jpg`,
+    });
+    const status = mapServerStatus(
+      {
+        urls: ['http://192.168.1.2:8080/?key=k'],
+        port: 8080,
+        key: 'k',
+        rtspUrls: [],
+        rtspPort: null,
+      },
+      {
+        state: 'live',
+        sourceFps: 15,
+        frame: null,
+        uptimeMs: 1,
+        rejectedFrames: 0,
+        bytesPerSecondOut: 0,
+        viewerCount: 1,
+        viewers: [
+          {
+            id: 4,
+            address: '192.168.1.3',
+            userAgent: 'VLC',
+            fps: 15,
+            bytesSent: 1,
+            framesSent: 1,
+            skippedFrames: 0,
+            isSlow: false,
+            connectedAtMs: 5,
+            sourceId: 2,
+          },
+        ],
+        sources: [
+          {
+            id: 1,
+            name: '',
+            state: 'live',
+            sourceFps: 15,
+            frame: { width: 1280, height: 720, bytes: 900 },
+            rejectedFrames: 0,
+            viewerCount: 0,
+            paths: paths(1),
+          },
+          {
+            id: 2,
+            name: 'Door',
+            state: 'live',
+            sourceFps: 10,
+            frame: { width: 640, height: 480, bytes: 400 },
+            rejectedFrames: 0,
+            viewerCount: 1,
+            paths: paths(2),
+          },
+        ],
+      },
+      { pausedSources: new Set([2]), gateRejects: {}, warning: null, liveSinceMs: 1 },
+    );
+    assert.equal(status.state, 'live', "source 2's lost camera does not pause source 1");
+    assert.deepEqual(status.sources[1], {
+      id: 2,
+      name: 'Door',
+      state: 'paused',
+      sourceFps: 10,
+      frameBytes: 400,
+      viewerCount: 1,
+      url: 'http://192.168.1.2:8080/cam/2/?key=k',
+    });
+    assert.equal(status.sources[0]?.state, 'live');
+    assert.equal(status.viewers[0]?.sourceId, 2);
+    assert.equal(sourceStateOf('waiting', false), 'starting');
+    assert.equal(sourceStateOf('live', true), 'paused');
+    assert.equal(sourcePageUrl(undefined, '/cam/3/'), '/cam/3/');
   });
 
   it('classifies start errors', () => {

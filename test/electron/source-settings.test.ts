@@ -93,7 +93,7 @@ describe('extra sources list', () => {
     assert.equal(isExtraSources([source(2, { jpegQuality: 0.2 })]), false);
     assert.equal(isExtraSources([source(2, { overlayText: 'a\nb' })]), false);
     assert.equal(isExtraSources([{ ...source(2), extra: 1 }]), false, 'unknown field');
-    const missingFps: Partial<SourceSettings> = source(2);
+    const missingFps: Record<string, unknown> = { ...source(2) };
     delete missingFps.fps;
     assert.equal(isExtraSources([missingFps]), false, 'missing field');
     assert.equal(isExtraSources([source(2), source(3), source(4), source(4)]), false);

@@ -1,4 +1,4 @@
-// Public entry of the broadcast server: startBroadcastServer() wires the frame hub, the HTTP app and the
+// Public entry of the broadcast server: startBroadcastServer() wires the sources' frame hubs, the HTTP app and the
 // listener together and returns the handle the Electron main process, the CLI, the tests and the bench use.
 import { createServer, type Server } from 'node:http';
 import type { BlockList, Socket } from 'node:net';
@@ -11,15 +11,17 @@ import { AuthGate, generateKey } from './core/auth.ts';
 import { BlockedAddresses } from './core/blocked-addresses.ts';
 import { isListed, parseAddressList } from './core/client-address.ts';
 import { guardConnections } from './core/connection-guard.ts';
-import { FrameHub } from './core/frame-hub.ts';
 import { allowedHostNames, hostNameOf } from './core/host-check.ts';
 import { shareUrls } from './core/lan-urls.ts';
 import { listenWithFallback } from './core/listen.ts';
 import { createRateLimitedLog } from './core/rate-limited-log.ts';
 import { RateMeter } from './core/rate-meter.ts';
+import { createSourceHandle } from './core/source-handle.ts';
+import { MAIN_SOURCE_ID, SourceTable, type SourceEntry } from './core/sources.ts';
 import { buildStatus } from './core/status.ts';
 import type {
   BroadcastServer,
+  BroadcastSource,
   BroadcastServerOptions,
   FrameMeta,
   Logger,
@@ -30,6 +32,7 @@ import { startVideoOutputs, type VideoOutputs } from './rtsp/start-rtsp.ts';
 import { createFrameChannel } from './ws/frame-channel.ts';
 
 export type * from './types.ts';
+export { MAX_SOURCES } from './types.ts';
 /** The one JPEG structure check (also behind publish()): for callers that want to know why bytes fail. */
 export { checkJpeg, isJpeg } from './core/jpeg.ts';
 export type { JpegCheck, JpegInfo, JpegProblem } from './core/jpeg.ts';
@@ -142,7 +145,9 @@ export async function startBroadcastServer(
   const { logger } = config;
   const assets = await loadAssets();
   const startedAtMs = Date.now();
-  const hub = new FrameHub(assets.placeholderJpeg, startedAtMs);
+  const sources = new SourceTable(assets.placeholderJpeg, startedAtMs);
+  // Source 1's hub never changes: today's publish() goes straight to it, as before there were sources.
+  const hub = sources.main.hub;
   // The upkeep tick must be finer than the shortest interval it enforces.
   const tickMs = Math.max(
     10,
@@ -186,7 +191,7 @@ export async function startBroadcastServer(
   let video: VideoOutputs | null = null;
   const status = (): ServerStatus => {
     const base = buildStatus({
-      hub,
+      sources: sources.values(),
       viewers: registry.values(),
       viewerCount: registry.size,
       startedAtMs,
@@ -221,14 +226,24 @@ export async function startBroadcastServer(
     });
   };
 
+  const handles = new Map<SourceEntry, BroadcastSource>();
+  const handleOf = (entry: SourceEntry): BroadcastSource => {
+    let handle = handles.get(entry);
+    if (!handle) {
+      handle = createSourceHandle(entry, { registry, logger, onChange: queueStatus });
+      handles.set(entry, handle);
+    }
+    return handle;
+  };
+  const mainSource = handleOf(sources.main);
+
   const app = createApp({
-    hub,
+    sources,
     access,
     assets,
     log: clientLog,
     status,
     stream: {
-      hub,
       registry,
       admission,
       log: clientLog,
@@ -265,8 +280,8 @@ export async function startBroadcastServer(
   const frameChannel = createFrameChannel({
     access,
     videoHub: () => video?.hub ?? null,
+    sources,
     stream: {
-      hub,
       registry,
       admission,
       log: clientLog,
@@ -340,7 +355,30 @@ export async function startBroadcastServer(
       queueStatus();
     },
     reconnectViewers() {
-      registry.endAll();
+      registry.endSource(MAIN_SOURCE_ID);
+    },
+    mainSource,
+    get sources() {
+      return sources.values().map(handleOf);
+    },
+    source(id: number) {
+      const entry = sources.get(id);
+      return entry === undefined ? undefined : handleOf(entry);
+    },
+    addSource(sourceOptions = {}) {
+      const entry = sources.add(sourceOptions.name);
+      logger.info(`serving source ${entry.id}${entry.name === '' ? '' : ` (${entry.name})`}`);
+      queueStatus();
+      return handleOf(entry);
+    },
+    removeSource(id: number) {
+      const entry = sources.remove(id);
+      if (entry === undefined) return false;
+      handles.delete(entry);
+      registry.endSource(id);
+      logger.info(`stopped serving source ${id}`);
+      queueStatus();
+      return true;
     },
     publishVideo: (chunk) => videoOutputs.publishVideo(chunk),
     rtspPort: videoOutputs.rtspPort,

@@ -198,7 +198,11 @@ export interface SourceStatus {
   readonly name: string;
   readonly state: ServerState;
   readonly sourceFps: number;
-  readonly frame: { readonly width: number; readonly height: number; readonly bytes: number } | null;
+  readonly frame: {
+    readonly width: number;
+    readonly height: number;
+    readonly bytes: number;
+  } | null;
   readonly rejectedFrames: number;
   /** Viewers of this source (MJPEG and channel; RTSP clients are counted at the top level). */
   readonly viewerCount: number;
@@ -238,7 +242,10 @@ export interface BroadcastServer {
    * first frame. Throws RangeError when MAX_SOURCES are served already.
    */
   addSource(options?: { readonly name?: string }): BroadcastSource;
-  /** Stop serving source `id` (2 … MAX_SOURCES): its viewers' streams end, its paths answer 404. False if absent. */
+  /**
+   * Stop serving source `id` (2 … MAX_SOURCES): its viewers' streams end, its paths answer 404, its handle
+   * refuses further frames. False if absent, and for source 1, which is never removed.
+   */
   removeSource(id: number): boolean;
   /** End one viewer's stream (the id from status().viewers); false when no such viewer is connected. */
   disconnectViewer(id: number): boolean;

@@ -48,6 +48,24 @@ export class ViewerRegistry {
     for (const viewer of [...this.#viewers]) viewer.end();
   }
 
+  /** Ends the streams of one source; returns how many were ended. */
+  endSource(sourceId: number): number {
+    let count = 0;
+    for (const viewer of [...this.#viewers]) {
+      if (viewer.sourceId !== sourceId) continue;
+      viewer.end();
+      count += 1;
+    }
+    return count;
+  }
+
+  /** Viewers of one source. */
+  countOf(sourceId: number): number {
+    let count = 0;
+    for (const viewer of this.#viewers) if (viewer.sourceId === sourceId) count += 1;
+    return count;
+  }
+
   /** True while the upkeep timer exists; for the leak tests. */
   get hasTimer(): boolean {
     return this.#timer !== null;

@@ -5,7 +5,8 @@ import Koa from 'koa';
 import type { Assets } from '../assets.ts';
 import { checkAccess, type AccessPolicy } from '../core/access.ts';
 import { formatTimestamp, type FrameHub } from '../core/frame-hub.ts';
-import { isPublicRoute, resolveRoute, type PublicRoute } from './routes.ts';
+import type { SourceTable } from '../core/sources.ts';
+import { isPublicRoute, resolveTarget, type PublicRoute } from './routes.ts';
 import { openStream, type StreamDeps } from '../mjpeg/stream-route.ts';
 import type { RateLimitedLog } from '../core/rate-limited-log.ts';
 import type { ServerStatus } from '../types.ts';
@@ -39,8 +40,8 @@ const EXPECTED_DISCONNECTS = new Set([
 ]);
 
 export interface AppDeps {
-  /** For /snapshot.jpg. */
-  readonly hub: FrameHub;
+  /** Every source served: /cam/N/… looks N up here on each request, so a removed source answers 404. */
+  readonly sources: SourceTable;
   readonly access: AccessPolicy;
   readonly assets: Assets;
   /** Client-caused lines, rate-limited. */
@@ -69,7 +70,8 @@ export function createApp(deps: AppDeps): Koa {
 
   app.use((ctx) => {
     const query = new URLSearchParams(ctx.querystring);
-    const route = resolveRoute(ctx.path, query);
+    const target = resolveTarget(ctx.path, query);
+    const route = target?.route ?? null;
     ctx.set('X-Content-Type-Options', 'nosniff');
     // The key travels in URLs; never hand it to another site through Referer.
     ctx.set('Referrer-Policy', 'no-referrer');
@@ -77,7 +79,7 @@ export function createApp(deps: AppDeps): Koa {
     const hasBody = announcesBody(ctx.req);
     // Connection: close makes Node end the socket once the answer is out, without waiting for the body.
     if (hasBody) ctx.set('Connection', 'close');
-    if (route === null) {
+    if (target === null || route === null) {
       text(ctx, 404, 'Not found.');
       return;
     }
@@ -120,20 +122,33 @@ export function createApp(deps: AppDeps): Koa {
       return;
     }
 
+    if (route === 'status') {
+      ctx.body = deps.status();
+      return;
+    }
+    // After the access check: which sources exist is for key holders only.
+    const source = deps.sources.get(target.sourceId);
+    if (source === undefined) {
+      const ids = deps.sources.values().map((entry) => entry.id);
+      text(
+        ctx,
+        404,
+        `There is no source ${target.sourceId} on this camera (sources now: ${ids.join(', ')}).`,
+      );
+      return;
+    }
     switch (route) {
       case 'page':
         html(ctx, 200, deps.assets.viewerHtml);
         return;
-      case 'status':
-        ctx.body = deps.status();
-        return;
       case 'snapshot':
-        serveSnapshot(ctx, deps.hub);
+        serveSnapshot(ctx, source.hub);
         return;
       case 'stream': {
         const refusal = openStream(
           ctx,
           deps.stream,
+          source,
           { query, address: access.address },
           nextViewerId,
         );

@@ -1,5 +1,5 @@
-// Pure request parsing: the route table (with the aliases other camera servers taught clients) and the
-// query parameters a stream request may carry.
+// Pure request parsing: the route table (with the aliases other camera servers taught clients), the per-source
+// paths under /cam/N/, and the query parameters a stream request may carry.
 
 /** Anyone may fetch these: the same bytes for everyone, revealing nothing, and the key form needs them. */
 export type PublicRoute = 'viewer-css' | 'viewer-js' | 'h264-player-js' | 'favicon';
@@ -42,6 +42,42 @@ export function resolveRoute(pathname: string, query: URLSearchParams): RouteNam
   if (action === 'stream') return 'stream';
   if (action === 'snapshot') return 'snapshot';
   return 'page';
+}
+
+/** A request's route and the source it addresses: /cam/N/… is source N, every other path source 1. */
+export interface RouteTarget {
+  readonly route: RouteName;
+  readonly sourceId: number;
+}
+
+/** What each source serves under /cam/N; `/cam/N` and `/cam/N/` are its viewer page. */
+const SOURCE_ROUTES = new Map<string, ProtectedRoute>([
+  ['', 'page'],
+  ['/', 'page'],
+  ['/stream.mjpg', 'stream'],
+  ['/stream', 'stream'],
+  ['/snapshot.jpg', 'snapshot'],
+]);
+
+// 1 … 99 without a leading zero, so each source has exactly one spelling; which ids exist is decided later.
+const SOURCE_PATH = /^\/cam\/([1-9]\d?)(\/[^/]*)?$/;
+
+/** `/cam/N/rest` → N and `/rest` (`''` for `/cam/N`); null for paths outside /cam/. */
+export function parseSourcePath(pathname: string): { sourceId: number; rest: string } | null {
+  const match = SOURCE_PATH.exec(pathname);
+  if (!match) return null;
+  return { sourceId: Number(match[1]), rest: match[2] ?? '' };
+}
+
+/** Today's paths are source 1's; /cam/N/ carries the page, stream and snapshot of source N. */
+export function resolveTarget(pathname: string, query: URLSearchParams): RouteTarget | null {
+  const sourcePath = parseSourcePath(pathname);
+  if (sourcePath === null) {
+    const route = resolveRoute(pathname, query);
+    return route === null ? null : { route, sourceId: 1 };
+  }
+  const route = SOURCE_ROUTES.get(sourcePath.rest);
+  return route === undefined ? null : { route, sourceId: sourcePath.sourceId };
 }
 
 /** The per-viewer ?fps= cap: absent → null, 1…60 → that number, anything else → undefined (a 400). */

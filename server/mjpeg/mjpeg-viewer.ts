@@ -12,6 +12,8 @@ export const SLOW_AFTER_SKIPS = 5;
 
 export interface ViewerOptions {
   readonly id: number;
+  /** The source whose hub this viewer reads. */
+  readonly sourceId: number;
   readonly address: string;
   readonly userAgent: string;
   /** From ?client=, already checked to be a short token. */
@@ -81,6 +83,10 @@ export class MjpegViewer implements FrameSubscriber, Viewer {
 
   get id(): number {
     return this.#options.id;
+  }
+
+  get sourceId(): number {
+    return this.#options.sourceId;
   }
 
   /** Bytes this viewer holds in user space (Node's buffers); the kernel socket buffer comes on top. */
@@ -179,6 +185,7 @@ export class MjpegViewer implements FrameSubscriber, Viewer {
       connectedAtMs: this.connectedAtMs,
       protocol: 'mjpeg',
       pendingBytes: this.pendingBytes,
+      sourceId: this.#options.sourceId,
       ...(this.#options.clientId !== null && { clientId: this.#options.clientId }),
     };
   }

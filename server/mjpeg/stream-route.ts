@@ -1,8 +1,8 @@
-// The /stream.mjpg handler: takes a viewer slot (total and per-address, shared with other protocols), checks
+// The /stream.mjpg and /cam/N/stream.mjpg handler: takes a viewer slot (total and per-address, shared with other protocols), checks
 // ?fps=, takes the response away from Koa and hands it to an MjpegViewer; HEAD gets the stream head alone.
 import type Koa from 'koa';
 import type { ViewerAdmission } from '../core/admission.ts';
-import type { FrameHub } from '../core/frame-hub.ts';
+import type { SourceEntry } from '../core/sources.ts';
 import { MjpegViewer, streamHeaders } from './mjpeg-viewer.ts';
 import type { RateLimitedLog } from '../core/rate-limited-log.ts';
 import type { RateMeter } from '../core/rate-meter.ts';
@@ -10,7 +10,6 @@ import { parseClientId, parseFpsCap } from '../http/routes.ts';
 import type { ViewerRegistry } from '../core/viewer-registry.ts';
 
 export interface StreamDeps {
-  readonly hub: FrameHub;
   readonly registry: ViewerRegistry;
   readonly admission: ViewerAdmission;
   /** For what clients cause (evictions, refusals): rate-limited. */
@@ -32,6 +31,7 @@ export interface StreamRequest {
 export function openStream(
   ctx: Koa.Context,
   deps: StreamDeps,
+  source: SourceEntry,
   request: StreamRequest,
   nextId: () => number,
 ): { status: number; message: string; retryAfterS?: number } | null {
@@ -41,7 +41,7 @@ export function openStream(
     // Written straight to the socket: Koa's body handling would pipe through a stream and chunk it.
     ctx.respond = false;
     ctx.res.removeHeader('Transfer-Encoding');
-    ctx.res.writeHead(200, streamHeaders(deps.hub.boundary));
+    ctx.res.writeHead(200, streamHeaders(source.hub.boundary));
     ctx.res.end();
     return null;
   }
@@ -53,8 +53,9 @@ export function openStream(
   }
   const { slot } = admission;
   ctx.respond = false;
-  const viewer = new MjpegViewer(ctx.res, deps.hub, {
+  const viewer = new MjpegViewer(ctx.res, source.hub, {
     id: nextId(),
+    sourceId: source.id,
     address: request.address,
     userAgent: ctx.get('User-Agent').slice(0, 256),
     clientId: parseClientId(request.query.get('client')),

@@ -132,6 +132,7 @@ export function channelStats<V>(
     ...rest,
     fps: Math.round(figures.fps * 10) / 10,
     protocol: 'websocket',
+    sourceId: options.sourceId,
     ...(frameAgeMs !== null && { frameAgeMs: Math.round(frameAgeMs) }),
     ...(options.clientId !== null && { clientId: options.clientId }),
   };

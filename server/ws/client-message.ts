@@ -31,6 +31,8 @@ export type ChannelCloseReason = 'disconnected' | 'stalled' | 'ended';
 
 export interface ChannelViewerOptions<V> {
   readonly id: number;
+  /** The source the channel serves (H.264 is source 1's only). */
+  readonly sourceId: number;
   readonly address: string;
   readonly userAgent: string;
   readonly clientId: string | null;

@@ -1,27 +1,38 @@
-// The viewer page's acknowledged frame channel at /stream.ws: admits WebSocket upgrades (the same access check and
-// viewer slots as the multipart stream, plus an Origin check) and hands each socket to a WsViewer.
+// The viewer page's acknowledged frame channel at /stream.ws (source 1) and /cam/N/stream.ws: admits WebSocket
+// upgrades (the same access check and viewer slots as the multipart stream, plus an Origin check) and hands each
+// socket to a WsViewer.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { checkAccess, type AccessPolicy } from '../core/access.ts';
 import type { ViewerAdmission } from '../core/admission.ts';
-import type { FrameHub } from '../core/frame-hub.ts';
+import { MAIN_SOURCE_ID, type SourceTable } from '../core/sources.ts';
 import type { RateLimitedLog } from '../core/rate-limited-log.ts';
 import type { RateMeter } from '../core/rate-meter.ts';
 import type { ViewerRegistry } from '../core/viewer-registry.ts';
-import { parseClientId } from '../http/routes.ts';
+import { parseClientId, parseSourcePath } from '../http/routes.ts';
 import type { VideoHub } from '../video/video-hub.ts';
 import { WsVideoViewer } from './ws-video-viewer.ts';
 import { WsViewer } from './ws-viewer.ts';
 
 export const FRAME_CHANNEL_PATH = '/stream.ws';
 
+/** The source a channel path addresses: /stream.ws is source 1, /cam/N/stream.ws source N; null otherwise. */
+export function channelSourceId(pathname: string): number | null {
+  if (pathname === FRAME_CHANNEL_PATH) return MAIN_SOURCE_ID;
+  const sourcePath = parseSourcePath(pathname);
+  return sourcePath?.rest === FRAME_CHANNEL_PATH ? sourcePath.sourceId : null;
+}
+
 export interface FrameChannelDeps {
   readonly access: AccessPolicy;
-  /** The H.264 hub, once the video outputs exist; pages that ask for `?codec=h264` are served from it. */
+  /**
+   * The H.264 hub, once the video outputs exist; pages that ask for `?codec=h264` are served from it. H.264
+   * (like RTSP) is source 1's only: the encoder runs in source 1's capture.
+   */
   readonly videoHub: () => VideoHub | null;
+  readonly sources: SourceTable;
   readonly stream: {
-    readonly hub: FrameHub;
     readonly registry: ViewerRegistry;
     readonly admission: ViewerAdmission;
     /** For what clients cause (evictions, refusals): rate-limited. */
@@ -84,7 +95,8 @@ export function createFrameChannel(deps: FrameChannelDeps): FrameChannel {
     handleUpgrade(req, socket, head) {
       socket.on('error', () => undefined);
       const url = new URL(req.url ?? '/', 'http://upgrade.invalid');
-      if (url.pathname !== FRAME_CHANNEL_PATH) {
+      const sourceId = channelSourceId(url.pathname);
+      if (sourceId === null) {
         refuse(socket, 404, 'Not found.');
         return;
       }
@@ -107,6 +119,11 @@ export function createFrameChannel(deps: FrameChannelDeps): FrameChannel {
       }
       const { address } = access;
       const { stream } = deps;
+      const source = deps.sources.get(sourceId);
+      if (source === undefined) {
+        refuse(socket, 404, `There is no source ${sourceId} on this camera.`);
+        return;
+      }
       const admission = stream.admission.admit(address);
       if (!admission.isAdmitted) {
         const { refusal } = admission;
@@ -122,8 +139,15 @@ export function createFrameChannel(deps: FrameChannelDeps): FrameChannel {
       });
       server.handleUpgrade(req, socket, head, (ws) => {
         isUpgraded = true;
+        if (source.isRemoved) {
+          // Removed while the handshake completed: its viewers are gone, this one must not start.
+          slot.release();
+          ws.close(1001, 'source removed');
+          return;
+        }
         const options = {
           id: stream.registry.nextId(),
+          sourceId,
           address,
           userAgent: (req.headers['user-agent'] ?? '').slice(0, 256),
           clientId: parseClientId(url.searchParams.get('client')),
@@ -143,11 +167,14 @@ export function createFrameChannel(deps: FrameChannelDeps): FrameChannel {
         };
         // H.264 only where a source has produced parameter sets; otherwise JPEG on the same channel (the page
         // tells the two apart by each message's kind).
-        const video = url.searchParams.get('codec') === 'h264' ? deps.videoHub() : null;
+        const video =
+          url.searchParams.get('codec') === 'h264' && sourceId === MAIN_SOURCE_ID
+            ? deps.videoHub()
+            : null;
         const viewer =
           video?.parameterSets != null
             ? new WsVideoViewer(ws, video, options)
-            : new WsViewer(ws, stream.hub, options);
+            : new WsViewer(ws, source.hub, options);
         stream.registry.add(viewer);
         viewer.start();
         stream.onViewersChanged();

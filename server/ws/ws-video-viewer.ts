@@ -78,6 +78,10 @@ export class WsVideoViewer implements VideoConsumer, Viewer {
     return this.#options.id;
   }
 
+  get sourceId(): number {
+    return this.#options.sourceId;
+  }
+
   start(): void {
     this.#channel.listen({
       onAck: (seq, nowMs) => {

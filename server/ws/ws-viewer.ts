@@ -50,6 +50,10 @@ export class WsViewer implements FrameSubscriber, Viewer {
     return this.#options.id;
   }
 
+  get sourceId(): number {
+    return this.#options.sourceId;
+  }
+
   start(): void {
     this.#channel.listen({
       onAck: (seq, nowMs) => {

@@ -6,8 +6,11 @@ import {
   isPublicRoute,
   parseClientId,
   parseFpsCap,
+  parseSourcePath,
   resolveRoute,
+  resolveTarget,
 } from '../../server/http/routes.ts';
+import { channelSourceId } from '../../server/ws/frame-channel.ts';
 
 const q = (text: string): URLSearchParams => new URLSearchParams(text);
 
@@ -27,6 +30,37 @@ test('routes and their aliases resolve exactly; anything else is unknown', () =>
     assert.equal(resolveRoute(path, q('')), null, path);
   }
   assert.equal(resolveRoute('/video', q('action=snapshot')), 'stream', 'action only applies to /');
+});
+
+test('/cam/N/ addresses source N; every other path is source 1', () => {
+  assert.deepEqual(resolveTarget('/stream.mjpg', q('')), { route: 'stream', sourceId: 1 });
+  assert.deepEqual(resolveTarget('/', q('action=snapshot')), { route: 'snapshot', sourceId: 1 });
+  assert.deepEqual(resolveTarget('/cam/1/', q('')), { route: 'page', sourceId: 1 });
+  assert.deepEqual(resolveTarget('/cam/3', q('')), { route: 'page', sourceId: 3 });
+  assert.deepEqual(resolveTarget('/cam/2/stream.mjpg', q('')), { route: 'stream', sourceId: 2 });
+  assert.deepEqual(resolveTarget('/cam/2/stream', q('')), { route: 'stream', sourceId: 2 });
+  assert.deepEqual(resolveTarget('/cam/4/snapshot.jpg', q('')), { route: 'snapshot', sourceId: 4 });
+  // Which ids exist is the server's business (404 after the key); the parser accepts any 1 … 99.
+  assert.deepEqual(resolveTarget('/cam/9/', q('')), { route: 'page', sourceId: 9 });
+  for (const path of [
+    '/cam/',
+    '/cam/0/',
+    '/cam/01/',
+    '/cam/100/',
+    '/cam/x/',
+    '/cam/2/status.json',
+    '/cam/2/viewer.js',
+    '/cam/2/video',
+    '/cam/2/stream.mjpg/',
+    '/cam/2//stream.mjpg',
+  ]) {
+    assert.equal(resolveTarget(path, q('')), null, path);
+  }
+  assert.deepEqual(parseSourcePath('/cam/2/stream.ws'), { sourceId: 2, rest: '/stream.ws' });
+  assert.equal(channelSourceId('/stream.ws'), 1);
+  assert.equal(channelSourceId('/cam/3/stream.ws'), 3);
+  assert.equal(channelSourceId('/cam/3/stream.mjpg'), null);
+  assert.equal(channelSourceId('/cam/stream.ws'), null);
 });
 
 test('only the page script, style and favicon are public', () => {

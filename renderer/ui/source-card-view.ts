@@ -86,7 +86,8 @@ export class SourceCardView {
 
     this.#linkRow = element('div', { className: 'source-link' }, [
       this.#link,
-      copyButton('Copy link', handlers.copyLink, `Copy the link of source ${String(id)}`),
+      // No aria-label: the button says "Copied" for a moment, and the card's heading names the source.
+      copyButton('Copy link', handlers.copyLink),
     ]);
     this.#retry.type = 'button';
     this.#retry.addEventListener('click', handlers.retry);

@@ -44,6 +44,8 @@ export interface ReceivedFrame {
   readonly width: number;
   readonly height: number;
   readonly bytes: number;
+  /** The source the page said the frame is of (1 … 4). */
+  readonly sourceId: number;
 }
 
 export interface ReceivedVideoChunk {
@@ -180,6 +182,7 @@ export class TestBridge {
         receivedAtMs: Date.now(),
         sentAtMs,
         bytes: payload.length,
+        sourceId: Number(args[2]),
       });
     }
     if (channel === Channels.videoChunk) {

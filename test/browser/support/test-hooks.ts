@@ -21,6 +21,16 @@ export function installTestHooks(): void {
       track.dispatchEvent(new Event('ended'));
       return true;
     },
+    /** Unplugs the camera shown in one <video> (a source card's preview, or #preview for source 1). */
+    endTrackIn(selector: string) {
+      const video = document.querySelector(selector);
+      const stream = video instanceof HTMLVideoElement ? video.srcObject : null;
+      const track = stream instanceof MediaStream ? stream.getVideoTracks()[0] : undefined;
+      if (!track) return false;
+      track.stop();
+      track.dispatchEvent(new Event('ended'));
+      return true;
+    },
     /** What plugging a camera back in does. */
     fireDeviceChange() {
       navigator.mediaDevices.dispatchEvent(new Event('devicechange'));

@@ -416,6 +416,21 @@ describe('Electron wiring harness (no Electron runtime needed)', { skip }, () =>
       (window as unknown as { lancam: LanCamApi }).lancam.chooseScreenSource('screen:0:0'),
     );
     assert.equal(chosen.ok, false, 'this harness has no desktopCapturer');
+    // The sources calls, through the bridge: add, change, remove answer with main's settings.
+    const sources = await page.evaluate(async () => {
+      const { lancam } = window as unknown as { lancam: LanCamApi };
+      const added = await lancam.addSource({ name: 'Desk' });
+      const changed = await lancam.updateSource(2, { mirror: true });
+      const removed = await lancam.removeSource(2);
+      const refused = await lancam.removeSource(1);
+      return [added, changed, removed, refused].map((result) =>
+        result.ok ? JSON.stringify(result.value.extraSources) : result.code,
+      );
+    });
+    assert.equal(sources.length, 4);
+    assert.match(sources[0] ?? '', /"id":2,"name":"Desk"/);
+    assert.match(sources[1] ?? '', /"mirror":true/);
+    assert.deepEqual(sources.slice(2), ['[]', 'invalid-argument']);
     const all = Object.values(Channels).sort();
     const usedByPreload = (
       await page.evaluate(

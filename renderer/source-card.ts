@@ -95,7 +95,9 @@ export class SourceCard {
     this.#status = status;
     const follow = cameraFollow(previous.state, status.state, this.#camera.camera.kind, false);
     if (follow === 'open') void this.#open();
-    if (follow === 'stop') this.#camera.stop();
+    // Off, or a start that failed ('error'): this source's camera (or its wait for a busy one) ends too.
+    else if (!cameraShouldRun(status.state) && this.#camera.camera.kind !== 'off')
+      this.#camera.stop();
     const options = this.#encodeOptions();
     if (this.#camera.options.isIdle !== options.isIdle) this.#camera.setOptions(options);
     this.render();

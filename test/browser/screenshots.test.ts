@@ -1,5 +1,5 @@
-// README pictures: the control window live with a viewer (light and dark) and the viewer page (desktop and
-// phone), from real Chromium, the real renderer bundle and the real server. Every run saves them under
+// README pictures: the control window live with a viewer (light and dark, and with a second source) and the
+// viewer page (desktop and phone), from real Chromium, the real renderer bundle and the real server. Every run saves them under
 // test-results/ and checks they are real pictures; LANCAM_UPDATE_SCREENSHOTS=1 also copies them to docs/.
 import assert from 'node:assert/strict';
 import { copyFile, mkdir } from 'node:fs/promises';
@@ -102,6 +102,34 @@ describe('README screenshots', { skip: !hasChromium() && 'no Chromium', timeout:
     await sleep(300);
     await save(page, page, 'screenshot-control-dark.png', true);
     await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('control window with a second source (the screen next to the camera)', async () => {
+    await page.getByRole('button', { name: 'Add source' }).click();
+    const card = page.locator('[data-source-id="2"]');
+    await card.waitFor();
+    // The one fake camera is source 1's, so the new source takes the screen.
+    await waitFor(
+      'screen chosen',
+      () => bridge.settings.extraSources?.[0]?.cameraId === 'screen:1:0',
+    );
+    await card.locator('summary', { hasText: 'Settings' }).click();
+    await page.getByRole('textbox', { name: 'Name (source 2)' }).fill('Screen');
+    await page.getByRole('textbox', { name: 'Name (source 2)' }).press('Enter');
+    await card.getByRole('heading', { name: 'Screen' }).waitFor();
+    await waitFor(
+      'source 2 live',
+      async () => (await card.locator('.source-state').getAttribute('data-state')) === 'live',
+      20_000,
+    );
+    await sleep(2200);
+    await card.locator('.source-settings').evaluate((details) => {
+      (details as HTMLDetailsElement).open = false;
+    });
+    await page.mouse.move(0, 0);
+    await save(page, page, 'screenshot-control-sources.png', true);
+    await card.getByRole('button', { name: 'Remove source 2' }).click();
+    await card.waitFor({ state: 'detached' });
   });
 
   it('viewer page on a desktop and on a phone', async () => {

@@ -148,7 +148,12 @@ export class SourceCardView {
     this.#overlay.checked = source.overlay;
     this.#overlayField.hidden = !source.overlay;
     if (document.activeElement !== this.#overlayText) this.#overlayText.value = source.overlayText;
-    this.preview.classList.toggle('mirrored', source.mirror);
+    // Turned and mirrored as the encoder does (mirror first, then rotate clockwise; frame-geometry.ts).
+    const isTurned = source.rotation === 90 || source.rotation === 270;
+    this.preview.classList.toggle('turned', isTurned);
+    this.preview.style.transform =
+      `translate(-50%, -50%) rotate(${String(source.rotation)}deg)` +
+      (source.mirror ? ' scaleX(-1)' : '');
   }
 
   setCameras(entries: readonly PickerEntry[]): void {

@@ -107,6 +107,8 @@ describe(
       assert.match((await picker.textContent()) ?? '', /fake_device_0 \(in use by source 1\)/);
       await page.getByRole('combobox', { name: 'Resolution (source 2)' }).selectOption('480p');
       await waitFor('480p saved', () => bridge.settings.extraSources?.[0]?.resolution === '480p');
+      await page.getByRole('combobox', { name: 'Rotation (source 2)' }).selectOption('90');
+      await waitFor('90° saved', () => bridge.settings.extraSources?.[0]?.rotation === 90);
       await page.getByRole('textbox', { name: 'Name (source 2)' }).fill('Workbench');
       await page.getByRole('textbox', { name: 'Name (source 2)' }).press('Enter');
       await waitFor('name saved', () => bridge.settings.extraSources?.[0]?.name === 'Workbench');
@@ -125,7 +127,7 @@ describe(
         return `${String(part?.width)}x${String(part?.height)}`;
       };
       assert.equal(sizeOf(one), '1280x720');
-      assert.equal(sizeOf(two), '640x480');
+      assert.equal(sizeOf(two), '480x640', '480p turned a quarter');
       await waitFor('card says live with its viewer', async () =>
         ((await card(2).locator('.source-state').textContent()) ?? '').includes(
           'Live · 1 watching',
@@ -205,7 +207,7 @@ describe(
       );
     });
 
-    it('Add source stops at 4 sources and says why; cards wait for the broadcast while off', async () => {
+    it('Add source stops at 4 and says why; saved sources wait while off and start with the broadcast', async () => {
       await page.getByRole('button', { name: 'Stop broadcast' }).click();
       await waitFor('off', () => !bridge.isLive);
       const add = page.getByRole('button', { name: 'Add source' });
@@ -222,14 +224,30 @@ describe(
         (await card(3).locator('.source-state').textContent()) ?? '',
         /Off · starts with the broadcast/,
       );
-      for (const id of [4, 3, 2]) {
+      for (const id of [4, 3]) {
         await card(id)
           .getByRole('button', { name: `Remove source ${String(id)}` })
           .click();
         await card(id).waitFor({ state: 'detached' });
       }
-      await waitFor('all removed', () => bridge.settings.extraSources?.length === 0);
+      await waitFor('two removed', () => bridge.settings.extraSources?.length === 1);
       assert.equal(await add.isEnabled(), true);
+      // Start with a saved extra source: main serves it at once, its card opens its camera.
+      const framesBefore = bridge.frames.filter((f) => f.sourceId === 2).length;
+      await page.getByRole('button', { name: 'Start broadcast' }).click();
+      await waitFor('live', () => bridge.isLive, 15_000);
+      await waitFor(
+        'source 2 streams again',
+        () => bridge.frames.filter((f) => f.sourceId === 2).length > framesBefore,
+        15_000,
+      );
+      const viewer = await watch('/cam/2/stream.mjpg');
+      await waitFor('frames on /cam/2/', () => viewer.parts.length >= 2, 15_000);
+      await page.getByRole('button', { name: 'Stop broadcast' }).click();
+      await waitFor('off again', () => !bridge.isLive);
+      await card(2).getByRole('button', { name: 'Remove source 2' }).click();
+      await card(2).waitFor({ state: 'detached' });
+      await waitFor('all removed', () => bridge.settings.extraSources?.length === 0);
       assert.deepEqual(pageErrors.map(String), []);
       const rejects = bridge.main.broadcast.status().rejectedByReason;
       assert.equal(rejects['unknown-source'] ?? 0, 0, 'no frame of a removed source was sent');

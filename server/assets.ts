@@ -7,6 +7,8 @@ export interface Assets {
   readonly viewerHtml: Buffer;
   readonly viewerCss: Buffer;
   readonly viewerJs: Buffer;
+  /** The source switcher and grid (several sources). */
+  readonly viewerSourcesJs: Buffer;
   readonly h264PlayerJs: Buffer;
   /** The key card for a request without a key. */
   readonly keyFormHtml: Buffer;
@@ -35,12 +37,13 @@ export const assetsDir = path.join(import.meta.dirname, 'assets');
 
 export async function loadAssets(dir = assetsDir): Promise<Assets> {
   const load = (name: string): Promise<Buffer> => readFile(path.join(dir, name));
-  const [placeholderJpeg, viewerHtml, viewerCss, viewerJs, h264PlayerJs, keyForm] =
+  const [placeholderJpeg, viewerHtml, viewerCss, viewerJs, viewerSourcesJs, h264PlayerJs, keyForm] =
     await Promise.all([
       load('placeholder.jpg'),
       load('viewer.html'),
       load('viewer.css'),
       load('viewer.js'),
+      load('viewer-sources.js'),
       load('h264-player.js'),
       load('key-form.html'),
     ]);
@@ -50,6 +53,7 @@ export async function loadAssets(dir = assetsDir): Promise<Assets> {
     viewerHtml,
     viewerCss,
     viewerJs,
+    viewerSourcesJs,
     h264PlayerJs,
     keyFormHtml: keyCard(template, '', false),
     wrongKeyFormHtml: keyCard(

@@ -2,7 +2,10 @@
 // Viewer page logic: shows the camera through the acknowledged frame channel (a WebSocket: the server sends the
 // newest frame once the page has drawn the previous one, so a slow link shows fresh frames, not a backlog),
 // falls back to the multipart <img> stream and then to snapshot polling, drops every stream whenever the page is
-// hidden or unloaded, shows how far behind live the picture is, and a clear offline state.
+// hidden or unloaded, shows how far behind live the picture is, and a clear offline state. With several sources it
+// shows the one its address names (/ or /cam/N/) and lets the viewer switch, or see all (viewer-sources.js).
+
+/* global createSourcesView -- defined by viewer-sources.js, loaded before this script */
 
 const STATUS_POLL_MS = 2000;
 /** No visible change this long while the source is live means the stream stalled (or never started). */
@@ -29,6 +32,8 @@ const FLAG_KEYFRAME = 2;
 const COMPATIBILITY_STORAGE_KEY = 'lancam-compatibility-mode';
 /** The server's lockout lasts 5 minutes. */
 const LOCKOUT_RETRY_MS = 5 * 60_000;
+/** A source that is not served (removed) may come back; look again this often. */
+const SOURCE_GONE_RETRY_MS = 5000;
 
 /**
  * @template {HTMLElement} T
@@ -54,11 +59,18 @@ const lastFrame = byId('last-frame', HTMLCanvasElement);
 const controls = byId('controls', HTMLElement);
 const videoCanvas = byId('video', HTMLCanvasElement);
 const compatibilityButton = byId('compatibility', HTMLButtonElement);
+const sourcesNav = byId('sources', HTMLElement);
+const grid = byId('grid', HTMLElement);
 /** Touch screens: the controls sit over the picture and hide themselves after a while (a tap brings them back). */
 const isTouch = matchMedia('(pointer: coarse)').matches;
 const CONTROLS_HIDE_MS = 3000;
 
 const key = new URLSearchParams(location.search).get('key');
+const pageSource = /^\/cam\/([1-9]\d?)\/?$/.exec(location.pathname);
+/** The source shown: /cam/N/ is source N, / is source 1. */
+let sourceId = pageSource ? Number(pageSource[1]) : 1;
+/** Where the shown source's outputs live: today's paths on /, /cam/N/… once the address names a source. */
+let sourceBase = pageSource ? `/cam/${sourceId}` : '';
 /** Tags this page's stream, so /status.json tells whether the server still has it (Chromium fires no event
  * when a multipart <img> stream ends). */
 const clientId = Array.from(crypto.getRandomValues(new Uint8Array(8)), (byte) =>
@@ -77,7 +89,7 @@ function withKey(path, params = {}) {
   return text ? `${path}?${text}` : path;
 }
 
-/** @typedef {'channel' | 'stream' | 'polling' | 'offline' | 'hidden'} Mode */
+/** @typedef {'channel' | 'stream' | 'polling' | 'offline' | 'hidden' | 'grid'} Mode */
 
 /** @type {Mode} */
 let mode = 'hidden';
@@ -170,7 +182,7 @@ function keepLastFrame() {
 function setSaveEnabled(isEnabled) {
   if (isEnabled) {
     saveLink.removeAttribute('aria-disabled');
-    saveLink.href = withKey('/snapshot.jpg');
+    saveLink.href = withKey(`${sourceBase}/snapshot.jpg`);
   } else {
     saveLink.setAttribute('aria-disabled', 'true');
     saveLink.removeAttribute('href');
@@ -257,7 +269,9 @@ function startChannel() {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   const wantsH264 = canPlayH264() && !isH264Broken;
   const params = wantsH264 ? { client: clientId, codec: 'h264' } : { client: clientId };
-  const socket = new WebSocket(`${scheme}//${location.host}${withKey('/stream.ws', params)}`);
+  const socket = new WebSocket(
+    `${scheme}//${location.host}${withKey(`${sourceBase}/stream.ws`, params)}`,
+  );
   channelCodec = 'jpeg';
   socket.binaryType = 'arraybuffer';
   let isOpen = false;
@@ -439,7 +453,7 @@ function startStream() {
   lastSignature = '';
   setState('Connecting…');
   // A fresh query per attempt, so no cache or half-dead connection is reused.
-  img.src = withKey('/stream.mjpg', { client: clientId, n: String(attempt) });
+  img.src = withKey(`${sourceBase}/stream.mjpg`, { client: clientId, n: String(attempt) });
   statusTimer = setInterval(() => void checkStatus(), STATUS_POLL_MS);
 }
 
@@ -476,11 +490,16 @@ function startPolling() {
 
 async function pollSnapshot() {
   try {
-    const response = await fetch(withKey('/snapshot.jpg', { t: String(Date.now()) }), {
+    const response = await fetch(withKey(`${sourceBase}/snapshot.jpg`, { t: String(Date.now()) }), {
       cache: 'no-store',
     });
     if (response.status === 401 || response.status === 429) {
       refused(response.status);
+      return;
+    }
+    // The server answers, but not for this source: it was removed.
+    if (response.status === 404) {
+      sourceGone();
       return;
     }
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
@@ -530,7 +549,12 @@ function goOffline(detail, retryMs) {
 }
 
 async function probeServer() {
-  if ((await fetchStatus()) === null) return;
+  const status = await fetchStatus();
+  if (status === null) return;
+  if (shownSource(status) === null) {
+    sourceGone();
+    return;
+  }
   offlineFailures = 0;
   showOffline(false);
   startLive();
@@ -549,10 +573,23 @@ function frameSignature() {
 
 /**
  * @typedef {{ clientId?: string }} ViewerStatus
- * @typedef {{
- *   state: 'live' | 'paused' | 'waiting', sourceFps: number, viewerCount: number, viewers: ViewerStatus[]
- * }} Status
+ * @typedef {{ state: 'live' | 'paused' | 'waiting', sourceFps: number, viewerCount: number }} SourceFigures
+ * @typedef {SourceFigures & { viewers: ViewerStatus[], sources?: SourceInfo[] }} Status
  */
+
+/**
+ * The shown source's part of the status, or null when the server does not serve it (any more).
+ * @param {Status} status
+ * @returns {SourceFigures | null}
+ */
+function shownSource(status) {
+  if (!status.sources) return sourceId === 1 ? status : null;
+  return status.sources.find((source) => source.id === sourceId) ?? null;
+}
+
+function sourceGone() {
+  goOffline(`Source ${sourceId} is not being broadcast now.`, SOURCE_GONE_RETRY_MS);
+}
 
 /**
  * The server's status, or null once a refused key (401/429) or an unreachable server has been shown; the
@@ -567,7 +604,10 @@ async function fetchStatus() {
       return null;
     }
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    return /** @type {Status} */ (await response.json());
+    const status = /** @type {Status} */ (await response.json());
+    // Sources come and go (added, removed, renamed): the switcher follows every status the page reads.
+    if (status.sources) sourcesView.update(status.sources);
+    return status;
   } catch {
     goOffline('The camera server does not answer.');
     return null;
@@ -578,8 +618,13 @@ async function checkStatus() {
   const status = await fetchStatus();
   if (status === null) return;
   offlineFailures = 0;
-  const viewers = `${status.viewerCount} watching`;
   if (mode !== 'stream' && mode !== 'channel') return;
+  const source = shownSource(status);
+  if (source === null) {
+    sourceGone();
+    return;
+  }
+  const viewers = `${source.viewerCount} watching`;
   const nowMs = Date.now();
   const signature = frameSignature();
   if (signature !== '' && signature !== lastSignature) {
@@ -587,8 +632,8 @@ async function checkStatus() {
     lastChangeAtMs = nowMs;
     streamFailures = 0;
   }
-  if (status.state === 'paused') setState(`Paused by the broadcaster · ${viewers}`);
-  else if (status.state === 'waiting') setState(`Waiting for the camera · ${viewers}`);
+  if (source.state === 'paused') setState(`Paused by the broadcaster · ${viewers}`);
+  else if (source.state === 'waiting') setState(`Waiting for the camera · ${viewers}`);
   else setState(`Live · ${viewers}`);
   // The server ended this stream (reconnectViewers after a size change, a stall eviction): reconnect now.
   const isMine = status.viewers.some((viewer) => viewer.clientId === clientId);
@@ -597,7 +642,7 @@ async function checkStatus() {
     return;
   }
   // A still picture is expected while paused or waiting; while live it means the stream is stuck.
-  const isSourceMoving = status.state === 'live' && status.sourceFps > 0;
+  const isSourceMoving = source.state === 'live' && source.sourceFps > 0;
   const isStuck = nowMs - lastChangeAtMs > STALL_MS && nowMs - connectedAtMs > STALL_MS;
   if (isStuck && (isSourceMoving || img.naturalWidth === 0)) onStreamFailure();
 }
@@ -614,20 +659,64 @@ img.addEventListener('error', () => {
 function stopForHidden() {
   stopTimers();
   dropImage();
+  sourcesView.suspend();
   setMode('hidden');
   setState('Paused while this tab is hidden');
 }
 
+/** Back from hidden: the view the viewer had, one source or all of them. */
+function resumeView() {
+  if (sourcesView.isGridShown) showAll();
+  else startLive();
+}
+
 document.addEventListener('visibilitychange', () => {
   if (document.visibilityState === 'hidden') stopForHidden();
-  else if (mode === 'hidden') startLive();
+  else if (mode === 'hidden') resumeView();
 });
 
 // pagehide also covers the back/forward cache, where unload never fires.
 window.addEventListener('pagehide', stopForHidden);
 window.addEventListener('pageshow', () => {
-  if (mode === 'hidden' && document.visibilityState === 'visible') startLive();
+  if (mode === 'hidden' && document.visibilityState === 'visible') resumeView();
 });
+
+const sourcesView = createSourcesView({
+  nav: sourcesNav,
+  grid,
+  withKey,
+  clientId,
+  onOpen: openSource,
+  onShowAll: showAll,
+});
+
+/**
+ * Shows source `id` in the main view (from the switcher or a tile). The address follows, so a reload or a shared
+ * link opens the same source.
+ * @param {number} id
+ */
+function openSource(id) {
+  const isSame = id === sourceId && mode !== 'grid';
+  sourcesView.showSource(id);
+  stage.hidden = false;
+  if (isSame) return;
+  sourceId = id;
+  sourceBase = `/cam/${id}`;
+  history.replaceState(null, '', withKey(`${sourceBase}/`));
+  saveLink.href = withKey(`${sourceBase}/snapshot.jpg`);
+  startLive();
+}
+
+/** The grid of every source takes the main view's place; the main view lets go of its stream. */
+function showAll() {
+  stopTimers();
+  dropImage();
+  showOffline(false);
+  setMode('grid');
+  setState('All sources');
+  stage.hidden = true;
+  sourcesView.showGrid();
+}
 
 /**
  * Fullscreen where the browser allows it for a page element: iPadOS Safari only has the webkit-prefixed call, and
@@ -693,11 +782,12 @@ saveLink.addEventListener('click', (event) => {
     return;
   }
   // Refreshed on each click so the download is the picture of this moment.
-  saveLink.href = withKey('/snapshot.jpg', { t: String(Date.now()) });
+  saveLink.href = withKey(`${sourceBase}/snapshot.jpg`, { t: String(Date.now()) });
   const stamp = new Date().toISOString().replaceAll(':', '-').slice(0, 19);
   saveLink.download = `lancam-${stamp}.jpg`;
 });
 
-saveLink.href = withKey('/snapshot.jpg');
+saveLink.href = withKey(`${sourceBase}/snapshot.jpg`);
+sourcesView.showSource(sourceId);
 if (document.visibilityState === 'visible') startLive();
 else stopForHidden();

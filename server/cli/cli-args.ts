@@ -1,20 +1,31 @@
 // Parses and checks `lancam serve` arguments; every problem becomes a one-line UsageError.
 import { parseArgs } from 'node:util';
+import { MAX_SOURCES } from '../types.ts';
 import { parseAddressList } from '../core/client-address.ts';
 import { hostNameOf } from '../core/host-check.ts';
 import { UsageError } from './frame-source.ts';
 
 export const USAGE =
-  'usage: lancam serve (--frames DIR | --video FILE | both) [--fps 30] [--host H] [--port P] ' +
+  'usage: lancam serve (--frames DIR… | --video FILE | both) [--fps 30…] [--host H] [--port P] ' +
   '[--rtsp-port P] [--key K | --no-auth] [--max-viewers N] [--max-viewers-per-address N] ' +
   '[--trusted-proxy ADDR]… [--allow-host NAME]… [--json]';
 
+/** One `--frames` folder: served as one source, at its own rate. */
+export interface FramesArg {
+  readonly dir: string;
+  readonly fps: number;
+}
+
 export interface ServeArgs {
-  /** null when only --video is given. */
-  readonly framesDir: string | null;
+  /**
+   * The `--frames` folders in order: the first is source 1 (today's paths), the next ones sources 2 … 4 at
+   * /cam/N/. Empty when only --video is given.
+   */
+  readonly frames: readonly FramesArg[];
   /** H.264 MP4 or Annex B file for the RTSP output, or null. */
   readonly videoFile: string | null;
   readonly rtspPort: number | undefined;
+  /** The first --fps: the video's rate, and every folder's when given once. */
   readonly fps: number;
   readonly host: string | undefined;
   readonly port: number | undefined;
@@ -60,6 +71,14 @@ function argumentProblem(error: unknown): string {
   return text.split('\n')[0] ?? 'invalid arguments';
 }
 
+function parseFps(text: string): number {
+  const fps = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || fps < 1 || fps > 120) {
+    throw new UsageError(`--fps must be a number from 1 to 120, got "${text}"`);
+  }
+  return fps;
+}
+
 export function parseCli(argv: readonly string[]): CliCommand {
   let parsed;
   try {
@@ -68,10 +87,10 @@ export function parseCli(argv: readonly string[]): CliCommand {
       allowPositionals: true,
       strict: true,
       options: {
-        frames: { type: 'string' },
+        frames: { type: 'string', multiple: true },
         video: { type: 'string' },
         'rtsp-port': { type: 'string' },
-        fps: { type: 'string' },
+        fps: { type: 'string', multiple: true },
         host: { type: 'string' },
         port: { type: 'string' },
         key: { type: 'string' },
@@ -94,7 +113,8 @@ export function parseCli(argv: readonly string[]): CliCommand {
     throw new UsageError(command ? `unknown command "${command}"` : 'missing command "serve"');
   }
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0] ?? ''}"`);
-  if (!values.frames && !values.video) {
+  const framesDirs = values.frames ?? [];
+  if (framesDirs.length === 0 && !values.video) {
     throw new UsageError('--frames DIR or --video FILE is required');
   }
   if (values['no-auth'] && values.key !== undefined) {
@@ -110,15 +130,21 @@ export function parseCli(argv: readonly string[]): CliCommand {
   const allowedHosts = values['allow-host'] ?? [];
   const badHost = allowedHosts.find((name) => hostNameOf(name) === null);
   if (badHost !== undefined) throw new UsageError(`--allow-host: "${badHost}" is not a host name`);
-  const fpsText = values.fps ?? '30';
-  const fps = Number(fpsText);
-  if (!/^\d+(\.\d+)?$/.test(fpsText) || fps < 1 || fps > 120) {
-    throw new UsageError(`--fps must be a number from 1 to 120, got "${fpsText}"`);
+  if (framesDirs.length > MAX_SOURCES) {
+    throw new UsageError(`at most ${MAX_SOURCES} --frames folders (one source each)`);
   }
+  const rates = (values.fps ?? ['30']).map(parseFps);
+  // One --fps for every folder, or one per folder in the same order.
+  if (rates.length > 1 && rates.length !== framesDirs.length) {
+    throw new UsageError(
+      `give --fps once, or once per --frames folder (${framesDirs.length}), not ${rates.length} times`,
+    );
+  }
+  const fps = rates[0] ?? 30;
   return {
     kind: 'serve',
     args: {
-      framesDir: values.frames ?? null,
+      frames: framesDirs.map((dir, index) => ({ dir, fps: rates[index] ?? fps })),
       videoFile: values.video ?? null,
       rtspPort: integer('rtsp-port', values['rtsp-port'], 0, 65535),
       fps,

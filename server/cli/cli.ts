@@ -1,8 +1,10 @@
-// `lancam` command-line entry: `lancam serve` streams a folder of JPEGs through the same server the app uses.
+// `lancam` command-line entry: `lancam serve` streams folders of JPEGs (one source each) through the same server
+// the app uses.
+import path from 'node:path';
 import { parseCli, USAGE, type ServeArgs } from './cli-args.ts';
 import { loadFrameDir, startFrameLoop, UsageError } from './frame-source.ts';
 import { loadVideoFile, startVideoLoop } from './video-source.ts';
-import { startBroadcastServer, type Logger } from '../index.ts';
+import { startBroadcastServer, type BroadcastServer, type Logger } from '../index.ts';
 
 const stderrLogger: Logger = {
   info: (message) => process.stderr.write(`lancam: ${message}\n`),
@@ -10,8 +12,24 @@ const stderrLogger: Logger = {
   error: (message) => process.stderr.write(`lancam: error: ${message}\n`),
 };
 
+/** `sources` of the --json line: each source's stream URL, with the key, on the first share host. */
+function sourceLines(
+  server: BroadcastServer,
+  url: string,
+): { id: number; name: string; stream: string }[] {
+  return server.sources.map((source) => {
+    const stream = new URL(source.status().paths.stream, url);
+    stream.search = '';
+    if (server.key !== null) stream.searchParams.set('key', server.key);
+    return { id: source.id, name: source.name, stream: stream.href };
+  });
+}
+
 async function serve(args: ServeArgs): Promise<void> {
-  const frames = args.framesDir === null ? [] : await loadFrameDir(args.framesDir);
+  // Every folder is read (and refused) before the port is taken.
+  const folders = await Promise.all(
+    args.frames.map(async (folder) => ({ ...folder, frames: await loadFrameDir(folder.dir) })),
+  );
   const clip = args.videoFile === null ? null : await loadVideoFile(args.videoFile, args.fps);
   const server = await startBroadcastServer({
     ...(args.rtspPort !== undefined && { rtspPort: args.rtspPort }),
@@ -27,10 +45,17 @@ async function serve(args: ServeArgs): Promise<void> {
     auth: args.isAuth,
     logger: stderrLogger,
   });
-  const stopFrames =
-    frames.length > 0
-      ? startFrameLoop(frames, args.fps, (jpeg, meta) => server.publish(jpeg, meta))
-      : null;
+  // The first folder is source 1 (today's paths); each further one gets the next /cam/N/. Named after the
+  // folder, as the page's switcher and the status show it.
+  const served = folders.map((folder, index) => {
+    const name = path.basename(path.resolve(folder.dir));
+    const source = index === 0 ? server.mainSource : server.addSource({ name });
+    if (index === 0) source.rename(name);
+    const stop = startFrameLoop(folder.frames, folder.fps, (jpeg, meta) =>
+      source.publish(jpeg, meta),
+    );
+    return { ...folder, source, stop };
+  });
   const stopVideo = clip && startVideoLoop(clip, (chunk) => server.publishVideo(chunk));
   // Without an H.264 source there is nothing to play over RTSP, so no RTSP URL is handed out.
   const rtspUrl = clip ? (server.rtspUrls[0] ?? localRtspUrl(server.rtspPort, server.key)) : null;
@@ -38,15 +63,22 @@ async function serve(args: ServeArgs): Promise<void> {
   if (args.isJson) {
     // Scripts read exactly this first line; everything human goes to stderr.
     process.stdout.write(
-      `${JSON.stringify({ url, urls: server.urls, port: server.port, key: server.key, rtsp: rtspUrl })}\n`,
+      `${JSON.stringify({
+        url,
+        urls: server.urls,
+        port: server.port,
+        key: server.key,
+        rtsp: rtspUrl,
+        sources: sourceLines(server, url),
+      })}\n`,
     );
   } else {
     const lines = [
-      ...(args.framesDir === null
-        ? []
-        : [
-            `LanCam is streaming ${frames.length} frame(s) from ${args.framesDir} at ${args.fps} fps.`,
-          ]),
+      ...served.map(
+        ({ frames, dir, fps, source }) =>
+          `LanCam is streaming ${frames.length} frame(s) from ${dir} at ${fps} fps` +
+          (served.length > 1 ? ` as source ${source.id} (/cam/${source.id}/).` : '.'),
+      ),
       ...(clip && args.videoFile !== null
         ? [
             `LanCam is streaming H.264 from ${args.videoFile} (${clip.units.length} frames, looped).`,
@@ -64,7 +96,7 @@ async function serve(args: ServeArgs): Promise<void> {
   }
 
   stopServing = async () => {
-    stopFrames?.();
+    for (const { stop } of served) stop();
     stopVideo?.();
     await server.close();
   };

@@ -165,9 +165,14 @@ function servePublic(ctx: Koa.Context, route: PublicRoute, assets: Assets): void
   if (route === 'viewer-css') {
     ctx.type = 'text/css; charset=utf-8';
     ctx.body = assets.viewerCss;
-  } else if (route === 'viewer-js' || route === 'h264-player-js') {
+  } else if (route === 'viewer-js' || route === 'viewer-sources-js' || route === 'h264-player-js') {
     ctx.type = 'text/javascript; charset=utf-8';
-    ctx.body = route === 'viewer-js' ? assets.viewerJs : assets.h264PlayerJs;
+    ctx.body =
+      route === 'viewer-js'
+        ? assets.viewerJs
+        : route === 'viewer-sources-js'
+          ? assets.viewerSourcesJs
+          : assets.h264PlayerJs;
   } else {
     ctx.status = 204;
   }

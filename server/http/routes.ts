@@ -2,7 +2,8 @@
 // paths under /cam/N/, and the query parameters a stream request may carry.
 
 /** Anyone may fetch these: the same bytes for everyone, revealing nothing, and the key form needs them. */
-export type PublicRoute = 'viewer-css' | 'viewer-js' | 'h264-player-js' | 'favicon';
+export type PublicRoute =
+  'viewer-css' | 'viewer-js' | 'viewer-sources-js' | 'h264-player-js' | 'favicon';
 export type ProtectedRoute = 'page' | 'stream' | 'snapshot' | 'status';
 export type RouteName = PublicRoute | ProtectedRoute;
 
@@ -18,6 +19,7 @@ const ROUTES = new Map<string, RouteName>([
   ['/status.json', 'status'],
   ['/viewer.css', 'viewer-css'],
   ['/viewer.js', 'viewer-js'],
+  ['/viewer-sources.js', 'viewer-sources-js'],
   ['/h264-player.js', 'h264-player-js'],
   // Browsers ask for it on their own; an empty answer keeps their consoles free of 404 noise.
   ['/favicon.ico', 'favicon'],
@@ -26,6 +28,7 @@ const ROUTES = new Map<string, RouteName>([
 const PUBLIC_ROUTES: ReadonlySet<RouteName> = new Set([
   'viewer-css',
   'viewer-js',
+  'viewer-sources-js',
   'h264-player-js',
   'favicon',
 ]);

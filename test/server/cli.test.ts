@@ -1,19 +1,23 @@
-// `lancam serve` end to end: the --json line, serving the folder's frames, graceful SIGTERM, error exits.
+// `lancam serve` end to end: the --json line, serving the folder's frames (several folders: one source each),
+// graceful SIGTERM, error exits.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
 import { parseCli } from '../../server/cli/cli-args.ts';
+import { ffmpegDecode } from '../browser/support/ffmpeg-probe.ts';
 import { get, makeFrames, openStream } from './harness.ts';
 
 const cliPath = path.join(import.meta.dirname, '../../server/cli/cli.ts');
 const frames = makeFrames(5);
+const wideFrames = makeFrames(4, '640x360');
 let framesDir = '';
 let emptyDir = '';
+let wideDir = '';
 const children = new Set<ChildProcess>();
 
 before(() => {
@@ -23,12 +27,18 @@ before(() => {
     writeFileSync(path.join(framesDir, `frame-${i + 1}.jpg`), frame.jpeg);
   });
   writeFileSync(path.join(emptyDir, 'notes.txt'), 'no frames here');
+  wideDir = path.join(mkdtempSync(path.join(tmpdir(), 'lancam-cli-wide-')), 'garden');
+  mkdirSync(wideDir);
+  wideFrames.forEach((frame, i) => {
+    writeFileSync(path.join(wideDir, `${i + 1}.jpg`), frame.jpeg);
+  });
 });
 
 after(() => {
   for (const child of children) child.kill('SIGKILL');
   rmSync(framesDir, { recursive: true, force: true });
   rmSync(emptyDir, { recursive: true, force: true });
+  rmSync(path.dirname(wideDir), { recursive: true, force: true });
 });
 
 const bundlePath = path.join(import.meta.dirname, '../../out/cli/lancam.mjs');
@@ -81,6 +91,7 @@ interface ServeJson {
   port: number;
   key: string | null;
   rtsp: string | null;
+  sources: { id: number; name: string; stream: string }[];
 }
 
 /** `serve` of the test frames on a free loopback port; a function because framesDir is set in before(). */
@@ -107,7 +118,14 @@ async function serveJson(
 
 test('serve --json: one JSON line first, the frames stream, SIGTERM exits cleanly', async () => {
   const { child, done, info } = await serveJson([]);
-  assert.deepEqual(Object.keys(info), ['url', 'urls', 'port', 'key', 'rtsp']);
+  assert.deepEqual(Object.keys(info), ['url', 'urls', 'port', 'key', 'rtsp', 'sources']);
+  assert.deepEqual(info.sources, [
+    {
+      id: 1,
+      name: path.basename(framesDir),
+      stream: `http://127.0.0.1:${info.port}/cam/1/stream.mjpg?key=${info.key}`,
+    },
+  ]);
   assert.equal(info.rtsp, null, 'no H.264 source, no RTSP URL');
   assert.match(info.key ?? '', /^[A-Za-z0-9_-]{22}$/);
   assert.equal(info.url, `http://127.0.0.1:${info.port}/?key=${info.key}`);
@@ -264,7 +282,7 @@ test('parseCli defaults', () => {
   assert.deepEqual(command, {
     kind: 'serve',
     args: {
-      framesDir: 'dir',
+      frames: [{ dir: 'dir', fps: 30 }],
       videoFile: null,
       rtspPort: undefined,
       fps: 30,
@@ -300,6 +318,99 @@ test('parseCli takes repeated --trusted-proxy and --allow-host, and refuses bad 
     () => parseCli(['serve', '--frames', 'dir', '--allow-host', 'a b']),
     (error: Error) => error.name === 'UsageError' && error.message.includes('"a b"'),
   );
+});
+
+test('parseCli takes up to four --frames folders, with one --fps for all or one each', () => {
+  const one = parseCli(['serve', '--frames', 'a', '--frames', 'b', '--fps', '12']);
+  assert.deepEqual(one.kind === 'serve' && one.args.frames, [
+    { dir: 'a', fps: 12 },
+    { dir: 'b', fps: 12 },
+  ]);
+  const each = parseCli(['serve', '--frames', 'a', '--fps', '5', '--frames', 'b', '--fps', '25']);
+  assert.deepEqual(each.kind === 'serve' && each.args.frames, [
+    { dir: 'a', fps: 5 },
+    { dir: 'b', fps: 25 },
+  ]);
+  assert.equal(each.kind === 'serve' && each.args.fps, 5);
+  const usage = (args: string[], message: RegExp): void => {
+    assert.throws(
+      () => parseCli(['serve', ...args]),
+      (error: Error) => error.name === 'UsageError' && message.test(error.message),
+    );
+  };
+  usage(
+    ['--frames', 'a', '--frames', 'b', '--frames', 'c', '--frames', 'd', '--frames', 'e'],
+    /at most 4 --frames folders/,
+  );
+  usage(
+    ['--frames', 'a', '--frames', 'b', '--frames', 'c', '--fps', '5', '--fps', '6'],
+    /give --fps once, or once per --frames folder \(3\), not 2 times/,
+  );
+  usage(['--frames', 'a', '--frames', 'b', '--fps', '5', '--fps', '500'], /--fps must be/);
+});
+
+test('serve with two --frames folders: each a source at its own size and rate, named after its folder', async () => {
+  const { child, done, info } = await serveJson([
+    '--frames',
+    wideDir,
+    '--fps',
+    '10',
+    '--fps',
+    '20',
+  ]);
+  try {
+    assert.deepEqual(
+      info.sources.map(({ id, name }) => ({ id, name })),
+      [
+        { id: 1, name: path.basename(framesDir) },
+        { id: 2, name: 'garden' },
+      ],
+    );
+    assert.equal(
+      info.sources[1]?.stream,
+      `http://127.0.0.1:${info.port}/cam/2/stream.mjpg?key=${info.key}`,
+    );
+    const [first, second] = await Promise.all(
+      info.sources.map((source) => ffmpegDecode(source.stream, 10)),
+    );
+    assert.ok(first && second);
+    assert.ok(first.frames >= 10 && second.frames >= 10, `${first.stderr}\n${second.stderr}`);
+    assert.deepEqual(
+      [`${first.width}x${first.height}`, `${second.width}x${second.height}`],
+      ['320x240', '640x360'],
+    );
+    const status = (await (
+      await get(`http://127.0.0.1:${info.port}/status.json?key=${info.key}`)
+    ).json()) as { sources: { id: number; name: string; sourceFps: number }[] };
+    const [one, two] = status.sources;
+    assert.ok(one && two);
+    // Each folder at its own rate: generous bounds for a busy machine.
+    assert.ok(one.sourceFps > 5 && one.sourceFps <= 12, `source 1 at ${one.sourceFps} fps`);
+    assert.ok(two.sourceFps > 12, `source 2 at ${two.sourceFps} fps`);
+    // Source 2's parts are the folder's own files.
+    const wide = info.sources.find((source) => source.id === 2);
+    assert.ok(wide);
+    const stream = await openStream(wide.stream);
+    const parts = await stream.waitForParts(3);
+    stream.close();
+    assert.ok(parts.every((part) => wideFrames.some((frame) => frame.jpeg.equals(part.body))));
+  } finally {
+    child.kill('SIGTERM');
+  }
+  assert.equal((await done).code, 0);
+});
+
+test('human text names each folder’s source when there are several', async () => {
+  const human = lancam([...loopbackServe(), '--frames', wideDir, '--no-auth']);
+  const humanDone = finished(human);
+  assert.match(
+    await firstLine(human),
+    /^LanCam is streaming 5 frame\(s\) from .* at 30 fps as source 1 \(\/cam\/1\/\)\.$/,
+  );
+  human.kill('SIGTERM');
+  const { code, stdout } = await humanDone;
+  assert.equal(code, 0);
+  assert.match(stdout, /4 frame\(s\) from .*garden at 30 fps as source 2 \(\/cam\/2\/\)\./);
 });
 
 test('parseCli takes a dash-first key written with "="', () => {

@@ -7,10 +7,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import WebSocket from 'ws';
 import { startFrameLoop, type SourceFrame } from '../../server/cli/frame-source.ts';
 import { jpegDimensions } from '../../server/core/jpeg.ts';
 import { MAX_SOURCES } from '../../server/index.ts';
 import type { BroadcastSource, ServerStatus } from '../../server/types.ts';
+import { decodeFrameMessage } from '../../server/ws/frame-message.ts';
 import { ffmpegDecode } from '../browser/support/ffmpeg-probe.ts';
 import { BurstyReader } from './bursty-reader.ts';
 import {
@@ -301,6 +303,65 @@ describe('adding and removing sources', () => {
       assert.equal(sourceOf(server.status(), 2).name, 'x'.repeat(64));
       server.mainSource.rename('Desk');
       assert.equal(sourceOf(server.status(), 1).name, 'Desk');
+    });
+  });
+});
+
+/** Opens a frame channel; resolves with the first frame's size and the socket, or rejects with the HTTP status. */
+function firstChannelFrame(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ socket: WebSocket; width: number; height: number; closed: Promise<number> }> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, { headers });
+    const closed = new Promise<number>((done) => socket.once('close', done));
+    socket.once('message', (data: Buffer) => {
+      const frame = decodeFrameMessage(data);
+      if (frame) resolve({ socket, width: frame.width, height: frame.height, closed });
+      else reject(new Error('not a frame message'));
+    });
+    socket.once('unexpected-response', (_request, response) => {
+      reject(new Error(`HTTP ${response.statusCode}`));
+    });
+    socket.once('error', reject);
+  });
+}
+
+describe('the frame channel per source', () => {
+  test('/cam/N/stream.ws carries source N; the same key, Origin and 404 rules as the stream', async () => {
+    await withTestServer(async (server) => {
+      const second = server.addSource();
+      const stops = [startPublisher(server, small, 10), publishTo(second, large, 10)];
+      const ws = (route: string): string => withKey(server, route).replace(/^http/, 'ws');
+      try {
+        const main = await firstChannelFrame(ws('/stream.ws'));
+        const one = await firstChannelFrame(ws('/cam/1/stream.ws'));
+        // H.264 is source 1's only: a page asking for it on source 2 gets JPEG.
+        const two = await firstChannelFrame(ws('/cam/2/stream.ws?codec=h264'));
+        assert.deepEqual(
+          [main, one, two].map(({ width, height }) => `${width}x${height}`),
+          ['320x240', '320x240', '640x360'],
+        );
+        await eventually(
+          () => server.status().sources?.[1]?.viewerCount === 1,
+          5000,
+          'source 2 counts its channel viewer',
+        );
+        const bare = `ws://127.0.0.1:${server.port}/cam/2/stream.ws`;
+        await assert.rejects(firstChannelFrame(bare), /HTTP 401/);
+        await assert.rejects(
+          firstChannelFrame(ws('/cam/2/stream.ws'), { Origin: 'http://evil.example' }),
+          /HTTP 403/,
+        );
+        await assert.rejects(firstChannelFrame(ws('/cam/3/stream.ws')), /HTTP 404/);
+        server.removeSource(2);
+        await two.closed;
+        await assert.rejects(firstChannelFrame(ws('/cam/2/stream.ws')), /HTTP 404/);
+        main.socket.close();
+        one.socket.close();
+      } finally {
+        for (const stop of stops) stop();
+      }
     });
   });
 });

@@ -114,14 +114,16 @@ describe(
       await waitFor('name saved', () => bridge.settings.extraSources?.[0]?.name === 'Workbench');
       await card(2).getByRole('heading', { name: 'Workbench' }).waitFor();
 
-      await waitFor(
-        'frames of source 2',
-        () => bridge.frames.some((f) => f.sourceId === 2),
-        15_000,
-      );
+      // Connect once each source sends its final size: a size change ends open streams (by design).
+      const hasFrame = (sourceId: number, size: string): boolean =>
+        bridge.frames.some(
+          (f) => f.sourceId === sourceId && `${String(f.width)}x${String(f.height)}` === size,
+        );
+      await waitFor('source 2 at 480×640', () => hasFrame(2, '480x640'), 30_000);
+      await waitFor('source 1 at 1280×720', () => hasFrame(1, '1280x720'), 30_000);
       const one = await watch('/cam/1/stream.mjpg');
       const two = await watch('/cam/2/stream.mjpg');
-      await waitFor('both streams', () => one.parts.length >= 5 && two.parts.length >= 5, 20_000);
+      await waitFor('both streams', () => one.parts.length >= 5 && two.parts.length >= 5, 30_000);
       const sizeOf = (viewer: MjpegViewer): string => {
         const part = viewer.parts.at(-1);
         return `${String(part?.width)}x${String(part?.height)}`;

@@ -48,6 +48,7 @@ export class ExtraSources {
   /** Cameras and screens, in picker order. */
   #devices: readonly CameraDevice[] = [];
   #isAdding = false;
+  #mainPickerSignature = '';
 
   constructor(deps: ExtraSourcesDeps) {
     this.#deps = deps;
@@ -103,7 +104,13 @@ export class ExtraSources {
     const settings = this.#settings;
     const cameras = this.#devices.filter((device) => !isScreenSourceId(device.deviceId));
     const users = settings ? cameraUsers(settings, cameras) : new Map<string, number>();
-    this.#deps.mainPickerChanged(pickerEntries(this.#devices, users, 1));
+    const main = pickerEntries(this.#devices, users, 1);
+    // Rebuilt only when something shows differently: a rebuilt <select> under the pointer closes.
+    const signature = JSON.stringify([main, settings?.cameraId ?? null]);
+    if (signature !== this.#mainPickerSignature) {
+      this.#mainPickerSignature = signature;
+      this.#deps.mainPickerChanged(main);
+    }
     for (const card of this.#cards.values())
       card.setCameras(pickerEntries(this.#devices, users, card.id), cameras);
   }

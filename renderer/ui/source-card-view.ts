@@ -65,6 +65,7 @@ export class SourceCardView {
   readonly #overlayField: HTMLLabelElement;
   #cameraId: string | null = null;
   #entries: readonly PickerEntry[] = [];
+  #camerasSignature = '';
 
   constructor(id: number, handlers: SourceCardHandlers) {
     this.#id = id;
@@ -260,6 +261,10 @@ export class SourceCardView {
   }
 
   #renderCameras(): void {
+    // Rebuilt only when something shows differently: a rebuilt <select> under the pointer closes.
+    const signature = JSON.stringify([this.#entries, this.#cameraId]);
+    if (signature === this.#camerasSignature) return;
+    this.#camerasSignature = signature;
     const options = [new Option('System default camera', '')];
     for (const entry of this.#entries) options.push(new Option(pickerLabel(entry), entry.deviceId));
     if (this.#cameraId && !this.#entries.some((entry) => entry.deviceId === this.#cameraId)) {

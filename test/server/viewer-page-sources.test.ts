@@ -216,6 +216,19 @@ describe('viewer page with several sources', { skip: !hasChromium() && 'no Chrom
     }
   });
 
+  test('the key form on /cam/2/ leads back to source 2', async () => {
+    const page = await browser.newPage();
+    try {
+      const response = await page.goto(`http://127.0.0.1:${server.port}/cam/2/`);
+      assert.equal(response?.status(), 401);
+      await page.fill('#key', server.key ?? '');
+      await Promise.all([page.waitForURL(/\/cam\/2\/\?key=/), page.click('button[type=submit]')]);
+      await eventually(async () => (await naturalWidth(page)) === 640, 10_000, 'source 2 shown');
+    } finally {
+      await page.close();
+    }
+  });
+
   test('a removed source is said to be gone', async () => {
     const extra = server.addSource({ name: 'Temporary' });
     const stopExtra = startFrameLoop(small, 10, (jpeg, meta) => extra.publish(jpeg, meta));

@@ -260,7 +260,10 @@ export interface BroadcastServer {
   onStatus(listener: (status: ServerStatus) => void): () => void;
   /** End every stream, free the port; resolves once every socket is gone. */
   close(): Promise<void>;
-  /** Publish one H.264 access unit to the RTSP clients. Returns false, and counts it, if refused. Never throws. */
+  /**
+   * Publish one H.264 access unit to the RTSP clients and the viewer pages that play H.264. Returns false, and
+   * counts it, if refused. Never throws. H.264 is source 1's only: other sources serve JPEG (MJPEG, channel).
+   */
   publishVideo(chunk: VideoChunk): boolean;
   /** Bound RTSP port, or null when RTSP is off. */
   readonly rtspPort: number | null;

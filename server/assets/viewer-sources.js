@@ -121,8 +121,13 @@ function createSourcesView(options) {
     name.className = 'tile-name';
     const state = document.createElement('span');
     state.className = 'tile-state';
-    caption.append(name, state);
-    button.append(picture, caption);
+    // The button's name is what it shows, "Source 1 Live", after a word only screen readers hear (WCAG 2.5.3:
+    // the visible label stays part of the name, so voice control finds it).
+    const verb = document.createElement('span');
+    verb.className = 'visually-hidden';
+    verb.textContent = 'Open ';
+    caption.append(name, ' ', state);
+    button.append(verb, picture, caption);
     /** @type {Tile} */
     const tile = {
       id: info.id,
@@ -157,10 +162,8 @@ function createSourcesView(options) {
   /** @param {Tile} tile @param {SourceInfo} info */
   function describeTile(tile, info) {
     tile.info = info;
-    const label = sourceLabel(info);
-    tile.name.textContent = label;
+    tile.name.textContent = sourceLabel(info);
     tile.state.textContent = stateLabel(info.state);
-    tile.button.setAttribute('aria-label', `Open ${label} (${stateLabel(info.state)})`);
   }
 
   /** @param {number | 'all'} id @param {string} label */

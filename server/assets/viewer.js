@@ -702,6 +702,9 @@ function openSource(id) {
   if (isSame) return;
   sourceId = id;
   sourceBase = `/cam/${id}`;
+  // Another source, another chance: what failed for the previous one says nothing about this one.
+  isChannelBroken = false;
+  channelFailures = streamFailures = offlineFailures = 0;
   history.replaceState(null, '', withKey(`${sourceBase}/`));
   saveLink.href = withKey(`${sourceBase}/snapshot.jpg`);
   startLive();

@@ -71,7 +71,6 @@ export function createApp(deps: AppDeps): Koa {
   app.use((ctx) => {
     const query = new URLSearchParams(ctx.querystring);
     const target = resolveTarget(ctx.path, query);
-    const route = target?.route ?? null;
     ctx.set('X-Content-Type-Options', 'nosniff');
     // The key travels in URLs; never hand it to another site through Referer.
     ctx.set('Referrer-Policy', 'no-referrer');
@@ -79,10 +78,11 @@ export function createApp(deps: AppDeps): Koa {
     const hasBody = announcesBody(ctx.req);
     // Connection: close makes Node end the socket once the answer is out, without waiting for the body.
     if (hasBody) ctx.set('Connection', 'close');
-    if (target === null || route === null) {
+    if (target === null) {
       text(ctx, 404, 'Not found.');
       return;
     }
+    const { route } = target;
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
       ctx.set('Allow', 'GET, HEAD');
       text(ctx, 405, 'Only GET and HEAD are supported.');

@@ -407,8 +407,13 @@ describe('one source’s viewers never hold back another', () => {
     const noisy = makeFrames(10, '1280x720', true);
     await withTestServer({ maxViewers: 64 }, async (server) => {
       const second = server.addSource({ name: 'Busy' });
-      const fps = 15;
-      const stops = [startPublisher(server, small, fps), publishTo(second, noisy, 30)];
+      let published = 0;
+      const stops = [
+        startFrameLoop(small, 15, (jpeg, meta) => {
+          if (server.publish(jpeg, meta)) published += 1;
+        }),
+        publishTo(second, noisy, 30),
+      ];
       const bursty = Array.from(
         { length: 30 },
         () => new BurstyReader(withKey(server, '/cam/2/stream.mjpg'), 200, 400),
@@ -419,15 +424,18 @@ describe('one source’s viewers never hold back another', () => {
         await one.waitForParts(3);
         for (const reader of bursty) reader.startCounting();
         const from = one.parts.length;
+        const publishedFrom = published;
         const windowMs = 4000;
         await sleep(windowMs);
         const received = one.parts.length - from;
-        const expected = (fps * windowMs) / 1000;
+        // Judged against what source 1 really published (a busy machine may slow the publisher itself).
+        const sent = published - publishedFrom;
+        assert.ok(sent > 0, 'source 1 published during the window');
         // Generous: a busy 2-core machine may lose some frames, but a shared queue or a blocking write would
         // cut source 1 to the pace of the slowest reader of source 2.
         assert.ok(
-          received >= expected * 0.6,
-          `source 1 viewer got ${received} frames in ${windowMs} ms; expected about ${expected}`,
+          received >= sent * 0.6,
+          `source 1 viewer got ${received} of the ${sent} frames published in ${windowMs} ms`,
         );
         const burstyFrames = bursty.map((reader) => reader.frames);
         assert.ok(

@@ -366,7 +366,7 @@ export async function startBroadcastServer(
       return entry === undefined ? undefined : handleOf(entry);
     },
     addSource(sourceOptions = {}) {
-      const entry = sources.add(sourceOptions.name);
+      const entry = sources.add(sourceOptions.name, sourceOptions.id);
       logger.info(`serving source ${entry.id}${entry.name === '' ? '' : ` (${entry.name})`}`);
       queueStatus();
       return handleOf(entry);

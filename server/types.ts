@@ -238,10 +238,11 @@ export interface BroadcastServer {
   readonly sources: readonly BroadcastSource[];
   source(id: number): BroadcastSource | undefined;
   /**
-   * Serve one more source under the lowest free id (2 … MAX_SOURCES) at /cam/N/…; it is 'waiting' until its
-   * first frame. Throws RangeError when MAX_SOURCES are served already.
+   * Serve one more source at /cam/N/… under `id` (2 … MAX_SOURCES; a saved link such as /cam/4/ keeps its
+   * id across restarts) or, without one, the lowest free id. It is 'waiting' until its first frame. Throws
+   * RangeError when the id is taken or out of range, or when MAX_SOURCES are served already.
    */
-  addSource(options?: { readonly name?: string }): BroadcastSource;
+  addSource(options?: { readonly name?: string; readonly id?: number }): BroadcastSource;
   /**
    * Stop serving source `id` (2 … MAX_SOURCES): its viewers' streams end, its paths answer 404, its handle
    * refuses further frames. False if absent, and for source 1, which is never removed.

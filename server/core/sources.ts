@@ -70,18 +70,31 @@ export class SourceTable {
     return [...this.#entries.values()].sort((a, b) => a.id - b.id);
   }
 
-  /** Adds a source under the lowest free id; RangeError once MAX_SOURCES are served. */
-  add(name: string | undefined): SourceEntry {
+  /**
+   * Adds a source under `id` (2 … MAX_SOURCES, must be free) or, without one, the lowest free id. RangeError
+   * when the id is taken or out of range, or once MAX_SOURCES are served.
+   */
+  add(name: string | undefined, id?: number): SourceEntry {
+    const chosen = id ?? this.#lowestFreeId();
+    if (!Number.isInteger(chosen) || chosen <= MAIN_SOURCE_ID || chosen > MAX_SOURCES) {
+      throw new RangeError(
+        `a source id must be an integer from 2 to ${MAX_SOURCES}, got ${chosen}`,
+      );
+    }
+    if (this.#entries.has(chosen)) throw new RangeError(`source ${chosen} is served already`);
+    const entry: SourceEntry = {
+      id: chosen,
+      name: cleanSourceName(name),
+      hub: new FrameHub(this.#placeholderJpeg),
+      isRemoved: false,
+    };
+    this.#entries.set(chosen, entry);
+    return entry;
+  }
+
+  #lowestFreeId(): number {
     for (let id = MAIN_SOURCE_ID + 1; id <= MAX_SOURCES; id += 1) {
-      if (this.#entries.has(id)) continue;
-      const entry: SourceEntry = {
-        id,
-        name: cleanSourceName(name),
-        hub: new FrameHub(this.#placeholderJpeg),
-        isRemoved: false,
-      };
-      this.#entries.set(id, entry);
-      return entry;
+      if (!this.#entries.has(id)) return id;
     }
     throw new RangeError(`at most ${MAX_SOURCES} sources can be served at once`);
   }

@@ -295,6 +295,21 @@ describe('adding and removing sources', () => {
     });
   });
 
+  test('addSource({ id }) keeps a saved id (a gap stays a gap); a taken or out-of-range id throws', async () => {
+    await withTestServer((server) => {
+      assert.equal(server.addSource({ id: 4, name: 'Garden' }).id, 4);
+      assert.deepEqual(
+        server.sources.map((source) => source.id),
+        [1, 4],
+      );
+      assert.equal(server.addSource().id, 2, 'without an id: still the lowest free one');
+      for (const id of [1, 4, 0, 5, 2.5]) {
+        assert.throws(() => server.addSource({ id }), RangeError, `id ${id}`);
+      }
+      assert.equal(server.sources.length, 3, 'a refused id adds nothing');
+    });
+  });
+
   test('rename shows in the status and keeps names to one short line', async () => {
     await withTestServer((server) => {
       const second = server.addSource({ name: '  Front\ndoor  ' });

@@ -315,6 +315,7 @@ export async function startBroadcastServer(
       bytesOut,
       logger,
       onClientsChanged: queueStatus,
+      nextClientId: () => registry.nextId(),
     });
   } catch (error) {
     await new Promise((resolve) => server.close(resolve));
@@ -390,12 +391,12 @@ export async function startBroadcastServer(
     disconnectViewer(id: number) {
       const viewer = [...registry.values()].find((candidate) => candidate.id === id);
       viewer?.end();
-      return viewer !== undefined;
+      return viewer !== undefined || videoOutputs.endClients((client) => client.id === id) > 0;
     },
     disconnectAll() {
       const count = registry.size;
       registry.endAll();
-      return count;
+      return count + videoOutputs.endClients(() => true);
     },
     blockAddress(address: string, durationMs: number) {
       blocked.block(address, durationMs);

@@ -248,9 +248,12 @@ export interface BroadcastServer {
    * refuses further frames. False if absent, and for source 1, which is never removed.
    */
   removeSource(id: number): boolean;
-  /** End one viewer's stream (the id from status().viewers); false when no such viewer is connected. */
+  /**
+   * End one viewer's stream or RTSP session (the id from status().viewers or status().rtspClients: one id
+   * space); false when no such client is connected.
+   */
   disconnectViewer(id: number): boolean;
-  /** End every viewer's stream; returns how many were ended. */
+  /** End every viewer's stream and every RTSP session; returns how many were ended. */
   disconnectAll(): number;
   /** Refuse every request from `address` (403, every protocol) for `durationMs`. Throws RangeError on ≤ 0. */
   blockAddress(address: string, durationMs: number): void;

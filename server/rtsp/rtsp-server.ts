@@ -24,6 +24,8 @@ export interface RtspServerOptions {
   readonly bytesOut: RateMeter;
   readonly logger: Logger;
   readonly onClientsChanged: () => void;
+  /** Ids shared with the other protocols' viewers, so one id names one client in the status. */
+  readonly nextClientId?: () => number;
 }
 
 /**
@@ -86,6 +88,20 @@ export class RtspServer {
     return list;
   }
 
+  /** Ends the sessions (and their control connections) of the clients `shouldEnd` picks; returns how many. */
+  endSessions(
+    shouldEnd: (client: { readonly id: number; readonly address: string }) => boolean,
+  ): number {
+    let count = 0;
+    for (const connection of [...this.#connections]) {
+      const session = connection.session;
+      if (session === null || !shouldEnd({ id: session.id, address: session.address })) continue;
+      connection.destroy();
+      count += 1;
+    }
+    return count;
+  }
+
   #accept(socket: Socket): void {
     if (this.#connections.size >= this.#options.maxClients + EXTRA_CONNECTIONS) {
       socket.destroy();
@@ -100,7 +116,7 @@ export class RtspServer {
       maxPendingBytes: options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES,
       bytesOut: options.bytesOut,
       logger: options.logger,
-      nextClientId: () => ++this.#lastClientId,
+      nextClientId: options.nextClientId ?? (() => ++this.#lastClientId),
       addSession: (session) => this.#addSession(session),
       removeSession: (session) => {
         this.#removeSession(session);

@@ -90,6 +90,11 @@ export class RtspSession implements VideoConsumer {
     return this.#options.transport;
   }
 
+  /** The client's id in the status (shared with the other protocols' viewers). */
+  get id(): number {
+    return this.#options.id;
+  }
+
   /** The client's address, for the viewer slots shared with the other protocols. */
   get address(): string {
     return this.#options.address;

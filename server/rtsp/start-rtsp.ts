@@ -31,6 +31,8 @@ export interface VideoOutputOptions {
   readonly bytesOut: RateMeter;
   readonly logger: Logger;
   readonly onClientsChanged: () => void;
+  /** Ids shared with the HTTP and channel viewers (the viewer registry's). */
+  readonly nextClientId?: () => number;
 }
 
 export interface VideoOutputs {
@@ -39,6 +41,10 @@ export interface VideoOutputs {
   readonly rtspPort: number | null;
   publishVideo(chunk: VideoChunk): boolean;
   rtspClients(nowMs?: number): RtspClientStats[];
+  /** Ends the RTSP clients `shouldEnd` picks; returns how many. */
+  endClients(
+    shouldEnd: (client: { readonly id: number; readonly address: string }) => boolean,
+  ): number;
   /** `rtsp://viewer:KEY@HOST:PORT/live` for each HTTP share URL's host (no user info in open mode). */
   rtspUrls(httpUrls: readonly string[]): string[];
   close(): Promise<void>;
@@ -68,6 +74,7 @@ export async function startVideoOutputs(options: VideoOutputOptions): Promise<Vi
       bytesOut: options.bytesOut,
       logger: options.logger,
       onClientsChanged: options.onClientsChanged,
+      ...(options.nextClientId && { nextClientId: options.nextClientId }),
     });
     try {
       port = await listenWithFallback(
@@ -95,6 +102,7 @@ export async function startVideoOutputs(options: VideoOutputOptions): Promise<Vi
       }
     },
     rtspClients: (nowMs) => rtsp?.stats(nowMs) ?? [],
+    endClients: (shouldEnd) => rtsp?.endSessions(shouldEnd) ?? 0,
     rtspUrls(httpUrls) {
       if (port === null) return [];
       return httpUrls.map((url) => `rtsp://${userInfo}${new URL(url).hostname}:${port}/live`);

@@ -11,7 +11,14 @@ import type { VideoClip } from '../../server/cli/video-source.ts';
 import { splitAnnexB } from '../../server/video/annex-b.ts';
 import { loadClip, makeH264Clip, startVideoPublisher } from '../helpers/h264-clip.ts';
 import { RtspTestClient } from '../helpers/rtsp-client.ts';
-import { eventually, quietLogger, rawExchange, startTestServer, withKey } from './harness.ts';
+import {
+  eventually,
+  openStream,
+  quietLogger,
+  rawExchange,
+  startTestServer,
+  withKey,
+} from './harness.ts';
 
 let clip: VideoClip;
 before(async () => {
@@ -429,4 +436,34 @@ test('with an encoder that honours keyframe requests, a new client starts at onc
     clearInterval(timer);
     await server.close();
   }
+});
+
+test('disconnectViewer and disconnectAll end RTSP sessions too; RTSP ids never collide with viewer ids', async () => {
+  await withServer(async (server, url) => {
+    const viewer = await openStream(withKey(server, '/stream.mjpg'));
+    const first = await RtspTestClient.connect(server.rtspPort ?? 0);
+    const second = await RtspTestClient.connect(server.rtspPort ?? 0);
+    await first.play(url, server.key);
+    await second.play(url, server.key);
+    await eventually(
+      () =>
+        (server.status().rtspClients ?? []).length === 2 && server.status().viewers.length === 1,
+      10_000,
+      'two RTSP clients and one MJPEG viewer',
+    );
+    const rtspIds = (server.status().rtspClients ?? []).map((client) => client.id);
+    const viewerIds = server.status().viewers.map((entry) => entry.id);
+    assert.equal(new Set([...rtspIds, ...viewerIds]).size, 3, 'one id space');
+    const [firstId] = rtspIds;
+    assert.equal(server.disconnectViewer(firstId ?? -1), true);
+    await first.closed;
+    await eventually(() => (server.status().rtspClients ?? []).length === 1, 5000, 'one left');
+    const unitsBefore = second.accessUnits;
+    await eventually(() => second.accessUnits > unitsBefore + 5, 10_000, 'the other plays on');
+    assert.equal(server.disconnectViewer(firstId ?? -1), false, 'already gone');
+    assert.equal(server.disconnectAll(), 2, 'the MJPEG viewer and the second RTSP client');
+    await second.closed;
+    await eventually(() => server.videoConsumers === 0, 5000, 'no consumer left');
+    viewer.close();
+  });
 });

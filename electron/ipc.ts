@@ -190,6 +190,10 @@ export interface ViewerSummary {
   readonly connectedAtMs: number;
   /** The source this viewer watches (1 … maxSources). */
   readonly sourceId: number;
+  /** How it watches: the multipart stream, the viewer page's frame channel, or RTSP (NVRs, VLC). */
+  readonly protocol: 'mjpeg' | 'websocket' | 'rtsp';
+  /** What it receives: JPEG frames or H.264. */
+  readonly codec: 'jpeg' | 'h264';
 }
 
 /** One source as the server serves it (source 1 included). */

@@ -10,14 +10,17 @@ import type {
   Settings,
   SourceSummary,
   VideoChunkMeta,
+  ViewerSummary,
 } from '../ipc.ts';
 import { startBroadcastServer } from '../../server/index.ts';
 import type {
   BroadcastServer,
   Logger,
+  RtspClientStats,
   ServerState,
   ServerStatus,
   SourceStatus,
+  ViewerStats,
 } from '../../server/types.ts';
 import { defaultPort, disconnectBlockMs } from '../settings-limits.ts';
 import { syncSources } from './source-sync.ts';
@@ -139,6 +142,28 @@ export function mapSource(
   };
 }
 
+/** Everyone the server serves: stream and channel viewers and RTSP clients (one id space). */
+function clientsOf(status: ServerStatus): readonly (ViewerStats | RtspClientStats)[] {
+  return [...status.viewers, ...(status.rtspClients ?? [])];
+}
+
+/** What every kind of client shows in the viewer list. */
+function viewerFields(
+  viewer: ViewerStats | RtspClientStats,
+): Omit<ViewerSummary, 'sourceId' | 'protocol' | 'codec'> {
+  return {
+    id: viewer.id,
+    address: viewer.address,
+    userAgent: viewer.userAgent,
+    device: describeUserAgent(viewer.userAgent),
+    fps: viewer.fps,
+    bytesSent: viewer.bytesSent,
+    skippedFrames: viewer.skippedFrames,
+    isSlow: viewer.isSlow,
+    connectedAtMs: viewer.connectedAtMs,
+  };
+}
+
 /** Pure mapping from the server's view to the contract's BroadcastStatus. */
 export function mapServerStatus(
   server: Pick<BroadcastServer, 'urls' | 'port' | 'key' | 'rtspUrls' | 'rtspPort'>,
@@ -150,19 +175,22 @@ export function mapServerStatus(
     urls: [...server.urls],
     port: server.port,
     key: server.key,
-    viewerCount: status.viewerCount,
-    viewers: status.viewers.map((viewer) => ({
-      id: viewer.id,
-      address: viewer.address,
-      userAgent: viewer.userAgent,
-      device: describeUserAgent(viewer.userAgent),
-      fps: viewer.fps,
-      bytesSent: viewer.bytesSent,
-      skippedFrames: viewer.skippedFrames,
-      isSlow: viewer.isSlow,
-      connectedAtMs: viewer.connectedAtMs,
-      sourceId: viewer.sourceId ?? 1,
-    })),
+    // RTSP clients (NVRs, VLC) are people watching too: counted, listed, and disconnectable like the others.
+    viewerCount: status.viewerCount + (status.rtspClients?.length ?? 0),
+    viewers: [
+      ...status.viewers.map((viewer) => ({
+        ...viewerFields(viewer),
+        sourceId: viewer.sourceId ?? 1,
+        protocol: viewer.protocol ?? 'mjpeg',
+        codec: viewer.codec ?? 'jpeg',
+      })),
+      ...(status.rtspClients ?? []).map((client) => ({
+        ...viewerFields(client),
+        sourceId: 1,
+        protocol: 'rtsp' as const,
+        codec: 'h264' as const,
+      })),
+    ].sort((a, b) => a.connectedAtMs - b.connectedAtMs),
     blockedAddresses: (status.blockedAddresses ?? []).map(({ address, untilMs }) => ({
       address,
       untilMs,
@@ -345,8 +373,8 @@ export function createBroadcast(options: BroadcastOptions): Broadcast {
   /** Block first, then end the streams: a page that reconnects at once is already refused. */
   const disconnectAddresses = (running: BroadcastServer, addresses: ReadonlySet<string>): void => {
     for (const address of addresses) running.blockAddress(address, disconnectBlockMs);
-    for (const viewer of running.status().viewers) {
-      if (addresses.has(viewer.address)) running.disconnectViewer(viewer.id);
+    for (const client of clientsOf(running.status())) {
+      if (addresses.has(client.address)) running.disconnectViewer(client.id);
     }
     logger.info(`disconnected and blocked ${[...addresses].join(', ')}`);
   };
@@ -426,7 +454,7 @@ export function createBroadcast(options: BroadcastOptions): Broadcast {
     },
     disconnectViewer(id) {
       if (!server) return notRunning;
-      const viewer = server.status().viewers.find((candidate) => candidate.id === id);
+      const viewer = clientsOf(server.status()).find((candidate) => candidate.id === id);
       if (!viewer) {
         return { ok: false, code: 'invalid-argument', message: 'That viewer has already left.' };
       }
@@ -436,7 +464,10 @@ export function createBroadcast(options: BroadcastOptions): Broadcast {
     },
     disconnectAll() {
       if (!server) return notRunning;
-      disconnectAddresses(server, new Set(server.status().viewers.map((viewer) => viewer.address)));
+      disconnectAddresses(
+        server,
+        new Set(clientsOf(server.status()).map((client) => client.address)),
+      );
       push();
       return { ok: true, value: status() };
     },

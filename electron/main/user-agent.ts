@@ -8,8 +8,13 @@ interface Rule {
 
 /** Players and tools first: their UAs are short and name themselves. */
 const tools: readonly Rule[] = [
-  { pattern: /\bVLC\//i, name: 'VLC' },
-  { pattern: /\bLavf\//, name: 'ffmpeg' },
+  // VLC sends "VLC/…" over HTTP and "LibVLC/… (LIVE555 …)" over RTSP.
+  { pattern: /(?:\b|Lib)VLC\//i, name: 'VLC' },
+  // RTSP relays: go2rtc names itself; MediaMTX pulls with gortsplib.
+  { pattern: /\bgo2rtc\b/i, name: 'go2rtc' },
+  { pattern: /\bgortsplib\b/i, name: 'MediaMTX' },
+  // ffmpeg says "Lavf/60.16.100" over HTTP and "Lavf60.16.100" over RTSP.
+  { pattern: /\bLavf\/?\d/, name: 'ffmpeg' },
   { pattern: /\bcurl\//i, name: 'curl' },
   { pattern: /\bWget\//i, name: 'Wget' },
   { pattern: /\bGStreamer\b/i, name: 'GStreamer' },

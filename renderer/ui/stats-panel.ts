@@ -5,6 +5,7 @@ import type { BroadcastStatus, ViewerSummary } from '../../electron/ipc.ts';
 import type { CaptureStatsSnapshot } from '../capture-stats.ts';
 import { formatDuration, formatFps, formatKb, formatMbps, formatMs } from '../format.ts';
 import { watchedSourceText } from '../source-rules.ts';
+import { viewerModeText } from '../viewer-mode.ts';
 import { byId, element } from './dom.ts';
 
 export interface StatsPanelHandlers {
@@ -76,7 +77,7 @@ export class StatsPanel {
       const since = `watching since ${clockTime(viewer.connectedAtMs)} (${formatDuration(nowMs - viewer.connectedAtMs)})`;
       const watches = watchedSourceText(status, viewer.sourceId);
       meta.replaceChildren(
-        `${viewer.address} · ${watches === null ? '' : `${watches} · `}${since}`,
+        `${viewer.address} · ${viewerModeText(viewer)} · ${watches === null ? '' : `${watches} · `}${since}`,
         ...(viewer.isSlow
           ? [' · ', element('span', { className: 'slow', text: 'slow connection' })]
           : []),

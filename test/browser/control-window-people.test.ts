@@ -11,12 +11,15 @@ import { seriousAxeViolations } from '../helpers/axe.ts';
 import { hasChromium, launchChromium } from '../helpers/chromium.ts';
 import { fakeCameraFile } from '../helpers/fake-camera.ts';
 import { freePort } from '../helpers/ports.ts';
+import { RtspTestClient } from '../helpers/rtsp-client.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { TestBridge, testKey } from './support/test-bridge.ts';
 
 const iphoneSafari =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 const viewerAddress = '127.0.0.93';
+/** A second address, so the RTSP client's block does not touch the MJPEG viewer's. */
+const rtspAddress = '127.0.0.94';
 
 /** A stream request from `viewerAddress` with an iPhone's User-Agent; resolves with its status and response. */
 function watch(url: string): Promise<{ status: number; response: http.IncomingMessage }> {
@@ -237,7 +240,7 @@ describe(
       const text = (await list.textContent()) ?? '';
       assert.match(
         text,
-        new RegExp(`${viewerAddress.replaceAll('.', '\\.')} · watching since \\d`),
+        new RegExp(`${viewerAddress.replaceAll('.', '\\.')} · MJPEG stream · watching since \\d`),
       );
       await waitFor(
         'LIVE counts them',
@@ -277,6 +280,28 @@ describe(
       const back = await watch(bridge.url('/stream.mjpg'));
       assert.equal(back.status, 200, 'allowed again');
       back.response.destroy();
+    });
+
+    it('an RTSP client (an NVR, VLC) is listed with the viewers and Disconnect ends its session', async () => {
+      const rtspPort = bridge.main.broadcast.status().rtspPort;
+      assert.ok(rtspPort !== null, 'RTSP is served');
+      const client = await RtspTestClient.connect(rtspPort, {
+        localAddress: rtspAddress,
+        userAgent: 'LibVLC/3.0.21 (LIVE555 Streaming Media v2016.11.28)',
+      });
+      try {
+        await client.play(`rtsp://127.0.0.1:${String(rtspPort)}/live`, bridge.settings.accessKey);
+        const list = page.locator('#viewer-list');
+        await waitFor('RTSP client listed', async () =>
+          ((await list.textContent()) ?? '').includes(`${rtspAddress} · RTSP · H.264`),
+        );
+        await page.getByRole('button', { name: `Disconnect VLC at ${rtspAddress}` }).click();
+        await client.closed;
+        await page.getByRole('button', { name: `Allow ${rtspAddress} again` }).click();
+        await page.locator('#blocked').waitFor({ state: 'hidden' });
+      } finally {
+        client.close();
+      }
     });
 
     it('the preview is shaped like the output: rotation, mirror and overlay as encoded; badge size and fps', async () => {

@@ -359,6 +359,22 @@ describe('pure mapping', () => {
             sourceId: 2,
           },
         ],
+        rtspClients: [
+          {
+            id: 3,
+            protocol: 'rtsp',
+            transport: 'tcp',
+            address: '192.168.1.9',
+            userAgent: 'LibVLC/3.0.21 (LIVE555 Streaming Media v2016.11.28)',
+            fps: 30,
+            bytesSent: 9,
+            framesSent: 3,
+            skippedFrames: 0,
+            isSlow: false,
+            connectedAtMs: 2,
+            pendingBytes: 0,
+          },
+        ],
         sources: [
           {
             id: 1,
@@ -395,7 +411,16 @@ describe('pure mapping', () => {
       url: 'http://192.168.1.2:8080/cam/2/?key=k',
     });
     assert.equal(status.sources[0]?.state, 'live');
-    assert.equal(status.viewers[0]?.sourceId, 2);
+    assert.equal(status.viewerCount, 2, 'the RTSP client counts as watching');
+    assert.deepEqual(
+      status.viewers.map((viewer) => [viewer.id, viewer.protocol, viewer.codec, viewer.sourceId]),
+      [
+        [3, 'rtsp', 'h264', 1],
+        [4, 'mjpeg', 'jpeg', 2],
+      ],
+      'every client in one list, oldest first',
+    );
+    assert.equal(status.viewers[0]?.device, 'VLC');
     assert.equal(sourceStateOf('waiting', false), 'starting');
     assert.equal(sourceStateOf('live', true), 'paused');
     assert.equal(sourcePageUrl(undefined, '/cam/3/'), '/cam/3/');

@@ -4,6 +4,11 @@ import { test } from 'node:test';
 import { describeUserAgent } from '../../electron/main/user-agent.ts';
 
 const cases: readonly (readonly [string, string])[] = [
+  // RTSP clients (listed with the viewers).
+  ['LibVLC/3.0.21 (LIVE555 Streaming Media v2016.11.28)', 'VLC'],
+  ['go2rtc/1.9.4', 'go2rtc'],
+  ['gortsplib', 'MediaMTX'],
+  ['Lavf60.16.100', 'ffmpeg'],
   [
     'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
     'iPhone · Safari',

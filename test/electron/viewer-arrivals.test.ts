@@ -16,6 +16,8 @@ function viewer(id: number, address: string): ViewerSummary {
     userAgent: '',
     device: 'iPhone · Safari',
     sourceId: 1,
+    protocol: 'mjpeg',
+    codec: 'jpeg',
     fps: 30,
     bytesSent: 0,
     skippedFrames: 0,

@@ -51,11 +51,15 @@ export class RtspTestClient {
 
   static connect(
     port: number,
-    options: { host?: string; userAgent?: string } = {},
+    options: { host?: string; userAgent?: string; localAddress?: string } = {},
   ): Promise<RtspTestClient> {
     const host = options.host ?? '127.0.0.1';
     return new Promise((resolve, reject) => {
-      const socket = net.connect(port, host);
+      const socket = net.connect({
+        port,
+        host,
+        ...(options.localAddress !== undefined && { localAddress: options.localAddress }),
+      });
       socket.once('connect', () => {
         socket.off('error', reject);
         resolve(new RtspTestClient(socket, options.userAgent ?? 'lancam-test'));

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, test } from 'node:test';
 import { CaptureStats } from '../../renderer/capture-stats.ts';
 import { formatDuration, formatKb, formatMbps } from '../../renderer/format.ts';
 import { overlayText } from '../../renderer/shared/overlay-text.ts';
 import { clampFps, clampQuality, parsePort } from '../../renderer/setting-inputs.ts';
+import { viewerModeText } from '../../renderer/viewer-mode.ts';
 
 describe('capture stats', () => {
   it('reports fps, encode time and bytes over the window', () => {
@@ -55,4 +56,11 @@ describe('overlay text and formatting', () => {
     assert.equal(formatDuration(65_000), '1 min 5 s');
     assert.equal(formatDuration(3_725_000), '1 h 2 min');
   });
+});
+
+test('viewerModeText names how each viewer watches', () => {
+  assert.equal(viewerModeText({ protocol: 'rtsp', codec: 'h264' }), 'RTSP · H.264');
+  assert.equal(viewerModeText({ protocol: 'websocket', codec: 'h264' }), 'viewer page · H.264');
+  assert.equal(viewerModeText({ protocol: 'websocket', codec: 'jpeg' }), 'viewer page');
+  assert.equal(viewerModeText({ protocol: 'mjpeg', codec: 'jpeg' }), 'MJPEG stream');
 });

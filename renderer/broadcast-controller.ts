@@ -13,7 +13,7 @@ import { formatFps } from './format.ts';
 import { broadcastProblem, problemView, type ProblemFix } from './problem-view.ts';
 import { SourceList } from './screen-sources.ts';
 import { SettingsSync } from './settings-sync.ts';
-import { pickerLabel, viewerCountOf } from './source-rules.ts';
+import { jpegViewerCountOf, pickerLabel } from './source-rules.ts';
 import { startStatsTicker } from './stats-ticker.ts';
 import { CameraControlsPanel } from './ui/camera-controls-panel.ts';
 import { NetworkForm } from './ui/network-form.ts';
@@ -177,7 +177,7 @@ export class BroadcastController {
   #encodeOptions(): EncodeOptions {
     return encodeOptionsFor(
       this.#settings.current,
-      viewerCountOf(this.#status, 1),
+      jpegViewerCountOf(this.#status, 1),
       this.#status.videoConsumers,
     );
   }

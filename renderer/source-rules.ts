@@ -91,6 +91,15 @@ export function viewerCountOf(status: BroadcastStatus, id: number): number {
   return sourceSummaryOf(status, id)?.viewerCount ?? (id === 1 ? status.viewerCount : 0);
 }
 
+/**
+ * Viewers of one source that receive JPEG. H.264 viewers (RTSP, the page's H.264 mode) need no JPEG, so with
+ * only them the JPEG encoder may idle at 1 fps while the H.264 encoder runs at full rate.
+ */
+export function jpegViewerCountOf(status: BroadcastStatus, id: number): number {
+  return status.viewers.filter((viewer) => viewer.sourceId === id && viewer.codec === 'jpeg')
+    .length;
+}
+
 /** "watches Front door" for a viewer row, only when more than one source is served. */
 export function watchedSourceText(status: BroadcastStatus, sourceId: number): string | null {
   if (status.sources.length < 2) return null;

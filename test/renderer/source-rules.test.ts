@@ -2,7 +2,12 @@
 // each source's slice of the status, the cards to add or drop, and what a source card says.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { BroadcastStatus, SourceSettings, SourceSummary } from '../../electron/ipc.ts';
+import type {
+  BroadcastStatus,
+  SourceSettings,
+  SourceSummary,
+  ViewerSummary,
+} from '../../electron/ipc.ts';
 import type { CameraProblem } from '../../renderer/camera-errors.ts';
 import { offStatus } from '../../renderer/initial-status.ts';
 import { sourceCardState } from '../../renderer/source-card-state.ts';
@@ -11,6 +16,7 @@ import {
   cameraUsers,
   cardChanges,
   firstFreeCamera,
+  jpegViewerCountOf,
   pickerEntries,
   pickerLabel,
   sourceLabel,
@@ -113,6 +119,40 @@ describe('source rules', () => {
     assert.equal(viewerCountOf(status, 2), 1);
     assert.equal(viewerCountOf(status, 4), 0);
     assert.equal(viewerCountOf({ ...offStatus, viewerCount: 5 }, 1), 5);
+  });
+
+  it('counts only the JPEG viewers of a source: H.264 viewers (RTSP, the page in H.264) need no JPEG', () => {
+    const viewer = (
+      id: number,
+      sourceId: number,
+      protocol: ViewerSummary['protocol'],
+      codec: ViewerSummary['codec'],
+    ): ViewerSummary => ({
+      id,
+      address: '192.168.1.5',
+      userAgent: '',
+      device: '',
+      fps: 30,
+      bytesSent: 0,
+      skippedFrames: 0,
+      isSlow: false,
+      connectedAtMs: 0,
+      sourceId,
+      protocol,
+      codec,
+    });
+    const status: BroadcastStatus = {
+      ...live([summary(1, { viewerCount: 2 }), summary(2, { viewerCount: 1 })], 4),
+      viewers: [
+        viewer(1, 1, 'rtsp', 'h264'),
+        viewer(2, 1, 'websocket', 'h264'),
+        viewer(3, 1, 'mjpeg', 'jpeg'),
+        viewer(4, 2, 'websocket', 'jpeg'),
+      ],
+    };
+    assert.equal(jpegViewerCountOf(status, 1), 1);
+    assert.equal(jpegViewerCountOf(status, 2), 1);
+    assert.equal(jpegViewerCountOf({ ...status, viewers: status.viewers.slice(0, 2) }, 1), 0);
   });
 
   it('says which source a viewer watches only when there is more than one', () => {

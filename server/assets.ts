@@ -1,4 +1,4 @@
-// Loads the files the server ships (viewer page, key form, placeholder JPEG) from server/assets, once.
+// Loads the files the server ships (viewer page and its players, key form, placeholder JPEG) from server/assets, once.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -8,6 +8,7 @@ export interface Assets {
   readonly viewerCss: Buffer;
   readonly viewerJs: Buffer;
   readonly h264PlayerJs: Buffer;
+  readonly msePlayerJs: Buffer;
   /** The key card for a request without a key. */
   readonly keyFormHtml: Buffer;
   /** The same card after a wrong key, with the error inline. */
@@ -35,13 +36,14 @@ export const assetsDir = path.join(import.meta.dirname, 'assets');
 
 export async function loadAssets(dir = assetsDir): Promise<Assets> {
   const load = (name: string): Promise<Buffer> => readFile(path.join(dir, name));
-  const [placeholderJpeg, viewerHtml, viewerCss, viewerJs, h264PlayerJs, keyForm] =
+  const [placeholderJpeg, viewerHtml, viewerCss, viewerJs, h264PlayerJs, msePlayerJs, keyForm] =
     await Promise.all([
       load('placeholder.jpg'),
       load('viewer.html'),
       load('viewer.css'),
       load('viewer.js'),
       load('h264-player.js'),
+      load('mse-player.js'),
       load('key-form.html'),
     ]);
   const template = keyForm.toString('utf8');
@@ -51,6 +53,7 @@ export async function loadAssets(dir = assetsDir): Promise<Assets> {
     viewerCss,
     viewerJs,
     h264PlayerJs,
+    msePlayerJs,
     keyFormHtml: keyCard(template, '', false),
     wrongKeyFormHtml: keyCard(
       template,

@@ -9,8 +9,10 @@ const H264_MAX_DECODE_QUEUE = 3;
 const H264_MAX_EARLY_UNITS = 60;
 
 /**
+ * The hooks are those of createMsePlayer (mse-player.js), so the page treats both players alike.
  * @typedef {{
- *   onDrawn: (seq: number, captureTimeMs: number) => void,
+ *   onDone: (seq: number) => void,
+ *   onShown: (captureTimeMs: number) => void,
  *   onFailure: (reason: string) => void,
  *   onNeedKeyframe: () => void,
  * }} H264PlayerHooks
@@ -82,7 +84,9 @@ function createH264Player(canvas, hooks) {
     for (const key of captureTimes.keys()) {
       if (key <= seq) captureTimes.delete(key);
     }
-    hooks.onDrawn(seq, captureTimeMs);
+    // Drawn is done: the unit is acknowledged and the picture's age shown at once.
+    hooks.onDone(seq);
+    hooks.onShown(captureTimeMs);
   }
 
   /**

@@ -23,6 +23,8 @@ function pageCsp(host: string): string {
     "style-src 'self'",
     // blob: for frames from the channel and the snapshot-polling fallback, swapped into the <img> as object URLs.
     "img-src 'self' blob:",
+    // blob: for the MediaSource object URL the H.264 player (mse-player.js) hands the <video>.
+    "media-src 'self' blob:",
     `connect-src 'self'${channel}`,
     "base-uri 'none'",
     "form-action 'self'",
@@ -150,9 +152,14 @@ function servePublic(ctx: Koa.Context, route: PublicRoute, assets: Assets): void
   if (route === 'viewer-css') {
     ctx.type = 'text/css; charset=utf-8';
     ctx.body = assets.viewerCss;
-  } else if (route === 'viewer-js' || route === 'h264-player-js') {
+  } else if (route === 'viewer-js' || route === 'h264-player-js' || route === 'mse-player-js') {
     ctx.type = 'text/javascript; charset=utf-8';
-    ctx.body = route === 'viewer-js' ? assets.viewerJs : assets.h264PlayerJs;
+    ctx.body =
+      route === 'viewer-js'
+        ? assets.viewerJs
+        : route === 'h264-player-js'
+          ? assets.h264PlayerJs
+          : assets.msePlayerJs;
   } else {
     ctx.status = 204;
   }

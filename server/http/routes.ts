@@ -2,7 +2,8 @@
 // query parameters a stream request may carry.
 
 /** Anyone may fetch these: the same bytes for everyone, revealing nothing, and the key form needs them. */
-export type PublicRoute = 'viewer-css' | 'viewer-js' | 'h264-player-js' | 'favicon';
+export type PublicRoute =
+  'viewer-css' | 'viewer-js' | 'h264-player-js' | 'mse-player-js' | 'favicon';
 export type ProtectedRoute = 'page' | 'stream' | 'snapshot' | 'status';
 export type RouteName = PublicRoute | ProtectedRoute;
 
@@ -19,6 +20,7 @@ const ROUTES = new Map<string, RouteName>([
   ['/viewer.css', 'viewer-css'],
   ['/viewer.js', 'viewer-js'],
   ['/h264-player.js', 'h264-player-js'],
+  ['/mse-player.js', 'mse-player-js'],
   // Browsers ask for it on their own; an empty answer keeps their consoles free of 404 noise.
   ['/favicon.ico', 'favicon'],
 ]);
@@ -27,6 +29,7 @@ const PUBLIC_ROUTES: ReadonlySet<RouteName> = new Set([
   'viewer-css',
   'viewer-js',
   'h264-player-js',
+  'mse-player-js',
   'favicon',
 ]);
 

@@ -7,6 +7,13 @@
 const MSE_MAX_BEHIND_S = 0.3;
 /** Where a jump lands, behind the newest frame: a little data ahead lets the element start playing at once. */
 const MSE_LIVE_EDGE_S = 0.1;
+/**
+ * Behind by more than this (but within the bound), the video plays a little faster until it is back. A late
+ * frame stalls the element at the end of its buffer and it resumes from there, so without catching up every
+ * stall would add to the lag for good.
+ */
+const MSE_CATCH_UP_ABOVE_S = 0.15;
+const MSE_CATCH_UP_RATE = 1.25;
 /** Buffer kept behind the playhead; older data is removed (from a keyframe) so a 24 h viewer's memory stays flat. */
 const MSE_KEEP_BEHIND_S = 3;
 /** Fragments waiting for the SourceBuffer beyond which the page is behind and waits for the next keyframe. */
@@ -533,14 +540,18 @@ function createMsePlayer(video, hooks) {
     }
   }
 
-  /** Never behind the newest frame by more than the bound: jump to the live edge, and keep playing. */
+  /** Never behind the newest frame by more than the bound: catch up, or jump to the live edge; keep playing. */
   function keepLive() {
     if (!sourceBuffer || sourceBuffer.buffered.length === 0) return;
     const ranges = sourceBuffer.buffered;
     const startS = ranges.start(ranges.length - 1);
     const endS = ranges.end(ranges.length - 1);
-    if (endS - video.currentTime > MSE_MAX_BEHIND_S || video.currentTime < startS) {
+    const behindS = endS - video.currentTime;
+    if (behindS > MSE_MAX_BEHIND_S || video.currentTime < startS) {
       video.currentTime = Math.max(startS, endS - MSE_LIVE_EDGE_S);
+      video.playbackRate = 1;
+    } else {
+      video.playbackRate = behindS > MSE_CATCH_UP_ABOVE_S ? MSE_CATCH_UP_RATE : 1;
     }
     if (video.paused) void video.play().catch(() => undefined);
   }

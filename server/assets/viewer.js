@@ -365,6 +365,8 @@ function startH264(socket, codec) {
     },
     onShown: (captureTimeMs) => {
       if (socket !== channel || mode !== 'channel') return;
+      // A new picture on screen: what the stall check otherwise learns from the <img>, which H.264 leaves empty.
+      lastChangeAtMs = Date.now();
       showSurface('video');
       showBehind(captureTimeMs);
       showOffline(false);

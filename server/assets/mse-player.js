@@ -6,13 +6,13 @@
 /** Further behind the newest appended frame than this, the video jumps to the live edge (the JPEG page's bound). */
 const MSE_MAX_BEHIND_S = 0.3;
 /** Where a jump lands, behind the newest frame: a little data ahead lets the element start playing at once. */
-const MSE_LIVE_EDGE_S = 0.1;
+const MSE_LIVE_EDGE_S = 0.05;
 /**
  * Behind by more than this (but within the bound), the video plays a little faster until it is back. A late
  * frame stalls the element at the end of its buffer and it resumes from there, so without catching up every
  * stall would add to the lag for good.
  */
-const MSE_CATCH_UP_ABOVE_S = 0.15;
+const MSE_CATCH_UP_ABOVE_S = 0.1;
 const MSE_CATCH_UP_RATE = 1.25;
 /** Buffer kept behind the playhead; older data is removed (from a keyframe) so a 24 h viewer's memory stays flat. */
 const MSE_KEEP_BEHIND_S = 3;
@@ -20,6 +20,8 @@ const MSE_KEEP_BEHIND_S = 3;
 const MSE_MAX_PENDING = 4;
 /** Units received before the SourceBuffer exists ('sourceopen' is asynchronous). */
 const MSE_MAX_EARLY_UNITS = 60;
+/** No picture this long after the stream was announced: this browser's MSE does not play it; JPEG instead. */
+const MSE_FIRST_PICTURE_MS = 10_000;
 /** Sample duration before two frames have shown the real frame interval (30 fps). */
 const MSE_DEFAULT_FRAME_MS = 1000 / 30;
 /** 90 kHz, the RTP clock of H.264 (RFC 6184): whole ticks for every common frame rate. */
@@ -398,7 +400,7 @@ function createMsePlayer(video, hooks) {
   /** @type {SourceBuffer | null} */
   let sourceBuffer = null;
   let objectUrl = '';
-  /** @type {MseUnit[]} */
+  /** @type {{ unit: MseUnit, arrivedAtMs: number }[]} */
   let early = [];
   /** Fragments waiting for the SourceBuffer; seq null for the init segment. */
   /** @type {{ seq: number | null, bytes: Uint8Array }[]} */
@@ -409,7 +411,7 @@ function createMsePlayer(video, hooks) {
   let isWaitingForKey = true;
   let isClosed = false;
   let sequence = 0;
-  /** Capture time of media time 0, and the previous frame's media time, in ms. */
+  /** Arrival time (performance.now()) of media time 0, and the previous frame's media time, in ms. */
   /** @type {number | null} */
   let originMs = null;
   /** @type {number | null} */
@@ -418,6 +420,11 @@ function createMsePlayer(video, hooks) {
   /** Media times of the keyframes appended (s): where the buffer behind the playhead may be cut. */
   /** @type {number[]} */
   let keyTimesS = [];
+  /** Media time (s) → capture time (ms) of the frames appended, oldest first, for the "behind" readout. */
+  /** @type {{ mediaS: number, captureTimeMs: number }[]} */
+  let captures = [];
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let firstPictureTimer;
 
   /** @param {string} reason */
   function fail(reason) {
@@ -432,13 +439,26 @@ function createMsePlayer(video, hooks) {
   }
 
   /**
-   * The picture on screen now was taken at origin + its media time. requestVideoFrameCallback names the frame
-   * actually presented; without it, currentTime is the nearest thing.
+   * Reports when the picture on screen was taken. requestVideoFrameCallback names the frame actually presented;
+   * without it, currentTime is the nearest thing.
    * @param {number} mediaTimeS
    */
   function shown(mediaTimeS) {
-    if (isClosed || originMs === null) return;
-    hooks.onShown(originMs + mediaTimeS * 1000);
+    if (isClosed) return;
+    let captureTimeMs = null;
+    // Ticks are 1/90 000 s: a frame's media time may read a hair under what was written.
+    while (captures.length > 0 && (captures[0]?.mediaS ?? Infinity) <= mediaTimeS + 0.001) {
+      const next = captures[1];
+      if (next && next.mediaS <= mediaTimeS + 0.001) {
+        captures.shift();
+        continue;
+      }
+      captureTimeMs = captures[0]?.captureTimeMs ?? null;
+      break;
+    }
+    if (captureTimeMs === null) return;
+    clearTimeout(firstPictureTimer);
+    hooks.onShown(captureTimeMs);
   }
 
   /** @type {VideoFrameRequestCallback} */
@@ -452,8 +472,8 @@ function createMsePlayer(video, hooks) {
     shown(video.currentTime);
   }
 
-  /** @param {MseUnit} unit */
-  function enqueue(unit) {
+  /** @param {MseUnit} unit @param {number} arrivedAtMs */
+  function enqueue(unit, arrivedAtMs) {
     if (isWaitingForKey && !unit.isKey) return;
     if (!unit.isKey && pending.length >= MSE_MAX_PENDING) {
       // This device appends slower than the stream arrives: drop to the next keyframe rather than queue.
@@ -474,25 +494,31 @@ function createMsePlayer(video, hooks) {
       hasInit = true;
     }
     isWaitingForKey = false;
-    originMs ??= unit.captureTimeMs;
-    // Media time follows capture time, so the readout maps a shown frame back to when it was taken; never
-    // backwards, whatever the broadcaster's clock does.
-    const mediaMs = Math.max(
-      unit.captureTimeMs - originMs,
-      lastMediaMs === null ? 0 : lastMediaMs + 1,
-    );
-    if (lastMediaMs !== null) frameMs = Math.min(1000, Math.max(1, mediaMs - lastMediaMs));
+    originMs ??= arrivedAtMs;
+    // Media time follows arrival here, not capture: the element then plays each frame a fixed short delay after
+    // it arrived, like the WebCodecs player draws it on arrival. On capture times, a link slower than the
+    // stream would leave the element waiting for data (underflow) on nearly every frame, and a burst behind a
+    // big keyframe would play back at capture pace, late.
+    const mediaMs = Math.max(arrivedAtMs - originMs, lastMediaMs === null ? 0 : lastMediaMs + 1);
+    if (lastMediaMs !== null) frameMs = mediaMs - lastMediaMs;
     lastMediaMs = mediaMs;
     if (unit.isKey) keyTimesS.push(mediaMs / 1000);
+    const mediaS = Math.round((mediaMs * FMP4_TIMESCALE) / 1000) / FMP4_TIMESCALE;
+    captures.push({ mediaS, captureTimeMs: unit.captureTimeMs });
+    if (captures.length > MSE_MAX_EARLY_UNITS * 10) captures.shift();
     sequence += 1;
     pending.push({
       seq: unit.seq,
       bytes: fmp4Fragment({
         sequence,
-        decodeTicks: Math.round((mediaMs * FMP4_TIMESCALE) / 1000),
-        // The next frame's time is not known yet: the last interval is the best guess (an overlap or a gap
-        // of a few ms is within what MSE joins into one buffered range).
-        durationTicks: Math.max(1, Math.round((frameMs * FMP4_TIMESCALE) / 1000)),
+        decodeTicks: Math.round(mediaS * FMP4_TIMESCALE),
+        // The next frame's time is not known yet. Twice the last interval (at least two frames at 30 fps)
+        // keeps the element showing this frame, instead of running dry, until the next one arrives a little
+        // late; the next frame overlapping this one's tail is harmless (W3C MSE coded frame processing keeps
+        // an earlier frame that a later one overlaps).
+        durationTicks: Math.round(
+          (Math.min(1000, Math.max(2 * MSE_DEFAULT_FRAME_MS, 2 * frameMs)) * FMP4_TIMESCALE) / 1000,
+        ),
         isKey: unit.isKey,
         nalUnits,
       }),
@@ -546,14 +572,22 @@ function createMsePlayer(video, hooks) {
     const ranges = sourceBuffer.buffered;
     const startS = ranges.start(ranges.length - 1);
     const endS = ranges.end(ranges.length - 1);
-    const behindS = endS - video.currentTime;
+    const newestS = Math.min(endS, (lastMediaMs ?? 0) / 1000);
+    const behindS = newestS - video.currentTime;
     if (behindS > MSE_MAX_BEHIND_S || video.currentTime < startS) {
-      video.currentTime = Math.max(startS, endS - MSE_LIVE_EDGE_S);
+      video.currentTime = Math.max(startS, newestS - MSE_LIVE_EDGE_S);
       video.playbackRate = 1;
     } else {
       video.playbackRate = behindS > MSE_CATCH_UP_ABOVE_S ? MSE_CATCH_UP_RATE : 1;
     }
-    if (video.paused) void video.play().catch(() => undefined);
+    if (video.paused) {
+      video.play().catch((/** @type {unknown} */ error) => {
+        // iOS in Low Power Mode refuses even muted autoplay: a <video> that never plays is no picture at all.
+        if (error instanceof DOMException && error.name === 'NotAllowedError') {
+          fail(`play: ${error.message}`);
+        }
+      });
+    }
   }
 
   function onUpdateEnd() {
@@ -578,6 +612,9 @@ function createMsePlayer(video, hooks) {
     }
     const source = new Source();
     mediaSource = source;
+    firstPictureTimer = setTimeout(() => {
+      fail(`no picture within ${String(MSE_FIRST_PICTURE_MS / 1000)} s`);
+    }, MSE_FIRST_PICTURE_MS);
     video.muted = true;
     // ManagedMediaSource plays only with AirPlay off or given another source (WebKit's ManagedMediaSource notes).
     video.disableRemotePlayback = true;
@@ -601,25 +638,28 @@ function createMsePlayer(video, hooks) {
     sourceBuffer.addEventListener('updateend', onUpdateEnd);
     const waiting = early;
     early = [];
-    for (const unit of waiting) enqueue(unit);
+    for (const { unit, arrivedAtMs } of waiting) enqueue(unit, arrivedAtMs);
     return true;
   }
 
   /** @param {MseUnit} unit */
   function push(unit) {
     if (isClosed) return;
+    const arrivedAtMs = performance.now();
     if (!sourceBuffer) {
-      if (early.length < MSE_MAX_EARLY_UNITS) early.push(unit);
+      if (early.length < MSE_MAX_EARLY_UNITS) early.push({ unit, arrivedAtMs });
       return;
     }
-    enqueue(unit);
+    enqueue(unit, arrivedAtMs);
   }
 
   function close() {
     if (isClosed) return;
     isClosed = true;
+    clearTimeout(firstPictureTimer);
     early = [];
     pending = [];
+    captures = [];
     sourceBuffer?.removeEventListener('updateend', onUpdateEnd);
     video.removeEventListener('error', onVideoError);
     video.removeEventListener('timeupdate', onTimeUpdate);

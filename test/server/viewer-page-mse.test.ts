@@ -79,9 +79,19 @@ describe('viewer page with H.264 through MSE', { skip: !hasChromium() && 'no Chr
     const page = await browser.newPage();
     let channelsOpened = 0;
     page.on('websocket', () => (channelsOpened += 1));
+    // A CSP without media-src blob: would refuse the MediaSource object URL; Chromium says so on the console.
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    page.on('pageerror', (error) => problems.push(error.message));
     try {
       const openedAtMs = Date.now();
-      await page.goto(insecureUrl(server));
+      const response = await page.goto(insecureUrl(server));
+      assert.match(
+        (await response?.headerValue('content-security-policy')) ?? '',
+        /media-src 'self' blob:/,
+      );
       assert.deepEqual(
         await page.evaluate(() => ({
           isSecure: isSecureContext,
@@ -143,6 +153,7 @@ describe('viewer page with H.264 through MSE', { skip: !hasChromium() && 'no Chr
         setTimeout(resolve, Math.max(0, openedAtMs + 12_000 - Date.now())),
       );
       assert.equal(channelsOpened, 1, 'one channel for the whole time');
+      assert.deepEqual(problems, []);
     } finally {
       await page.close();
     }

@@ -49,10 +49,16 @@ function createH264Player(canvas, hooks) {
   /** @param {H264Unit} unit */
   function decode(unit) {
     if (!decoder || decoder.state !== 'configured') return;
-    if (isWaitingForKey && !unit.isKey) return;
+    // A dropped unit is acknowledged too: unacknowledged, the server would find the page behind and hold back
+    // everything, the keyframe it waits for included.
+    if (isWaitingForKey && !unit.isKey) {
+      hooks.onDone(unit.seq);
+      return;
+    }
     if (!unit.isKey && decoder.decodeQueueSize > H264_MAX_DECODE_QUEUE) {
       // This device decodes slower than the stream: drop to the next keyframe rather than fall further behind.
       isWaitingForKey = true;
+      hooks.onDone(unit.seq);
       hooks.onNeedKeyframe();
       return;
     }

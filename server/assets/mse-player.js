@@ -16,8 +16,11 @@ const MSE_CATCH_UP_ABOVE_S = 0.1;
 const MSE_CATCH_UP_RATE = 1.25;
 /** Buffer kept behind the playhead; older data is removed (from a keyframe) so a 24 h viewer's memory stays flat. */
 const MSE_KEEP_BEHIND_S = 3;
-/** Fragments waiting for the SourceBuffer beyond which the page is behind and waits for the next keyframe. */
-const MSE_MAX_PENDING = 4;
+/**
+ * Fragments waiting for the SourceBuffer (about a second's worth) beyond which this device appends slower than
+ * the stream comes, and the page waits for the next keyframe. Waiting ones go in together in one append.
+ */
+const MSE_MAX_PENDING = 30;
 /** Units received before the SourceBuffer exists ('sourceopen' is asynchronous). */
 const MSE_MAX_EARLY_UNITS = 60;
 /** No picture this long after the stream was announced: this browser's MSE does not play it; JPEG instead. */
@@ -405,18 +408,22 @@ function createMsePlayer(video, hooks) {
   /** Fragments waiting for the SourceBuffer; seq null for the init segment. */
   /** @type {{ seq: number | null, bytes: Uint8Array }[]} */
   let pending = [];
-  /** @type {number | null | undefined} what the SourceBuffer is appending now (undefined: nothing) */
-  let appending;
+  /** The newest unit in the append under way, acknowledged when it ends (null: none). */
+  /** @type {number | null} */
+  let appendingSeq = null;
   let hasInit = false;
   let isWaitingForKey = true;
   let isClosed = false;
   let sequence = 0;
-  /** Arrival time (performance.now()) of media time 0, and the previous frame's media time, in ms. */
+  /** Arrival time (performance.now(), ms) that media time 0 stands for; moves forward over gaps. */
   /** @type {number | null} */
   let originMs = null;
   /** @type {number | null} */
-  let lastMediaMs = null;
-  let frameMs = MSE_DEFAULT_FRAME_MS;
+  let lastArrivedAtMs = null;
+  /** Start and end of the newest frame, in 90 kHz ticks. */
+  let newestTicks = 0;
+  /** @type {number | null} */
+  let newestEndTicks = null;
   /** Media times of the keyframes appended (s): where the buffer behind the playhead may be cut. */
   /** @type {number[]} */
   let keyTimesS = [];
@@ -472,12 +479,25 @@ function createMsePlayer(video, hooks) {
     shown(video.currentTime);
   }
 
+  /**
+   * A unit this page will not play is done with too: acknowledged, or the server would count it as still on
+   * its way, find the page behind and hold back everything, the keyframe the page waits for included.
+   * @param {number} seq
+   */
+  function drop(seq) {
+    hooks.onDone(seq);
+  }
+
   /** @param {MseUnit} unit @param {number} arrivedAtMs */
   function enqueue(unit, arrivedAtMs) {
-    if (isWaitingForKey && !unit.isKey) return;
+    if (isWaitingForKey && !unit.isKey) {
+      drop(unit.seq);
+      return;
+    }
     if (!unit.isKey && pending.length >= MSE_MAX_PENDING) {
       // This device appends slower than the stream arrives: drop to the next keyframe rather than queue.
       isWaitingForKey = true;
+      drop(unit.seq);
       hooks.onNeedKeyframe();
       return;
     }
@@ -499,11 +519,29 @@ function createMsePlayer(video, hooks) {
     // it arrived, like the WebCodecs player draws it on arrival. On capture times, a link slower than the
     // stream would leave the element waiting for data (underflow) on nearly every frame, and a burst behind a
     // big keyframe would play back at capture pace, late.
-    const mediaMs = Math.max(arrivedAtMs - originMs, lastMediaMs === null ? 0 : lastMediaMs + 1);
-    if (lastMediaMs !== null) frameMs = mediaMs - lastMediaMs;
-    lastMediaMs = mediaMs;
-    if (unit.isKey) keyTimesS.push(mediaMs / 1000);
-    const mediaS = Math.round((mediaMs * FMP4_TIMESCALE) / 1000) / FMP4_TIMESCALE;
+    let decodeTicks = Math.round(((arrivedAtMs - originMs) * FMP4_TIMESCALE) / 1000);
+    if (newestEndTicks !== null && decodeTicks > newestEndTicks) {
+      // Later than the previous frame lasts (a slow link, or units the server skipped to a keyframe): no
+      // hole in the timeline, which the element could only cross by a seek; it carries on from where it
+      // stopped, showing this frame at once.
+      originMs += ((decodeTicks - newestEndTicks) * 1000) / FMP4_TIMESCALE;
+      decodeTicks = newestEndTicks;
+    }
+    if (newestEndTicks !== null) decodeTicks = Math.max(decodeTicks, newestTicks + 1);
+    const intervalMs =
+      lastArrivedAtMs === null ? MSE_DEFAULT_FRAME_MS : arrivedAtMs - lastArrivedAtMs;
+    lastArrivedAtMs = arrivedAtMs;
+    // The next frame's time is not known yet. Twice the last interval (at least two frames at 30 fps) keeps
+    // the element showing this frame, instead of running dry, until the next one arrives a little late; the
+    // next frame overlapping this one's tail is harmless (W3C MSE coded frame processing keeps an earlier
+    // frame that a later one overlaps).
+    const durationTicks = Math.round(
+      (Math.min(1000, Math.max(2 * MSE_DEFAULT_FRAME_MS, 2 * intervalMs)) * FMP4_TIMESCALE) / 1000,
+    );
+    newestTicks = decodeTicks;
+    newestEndTicks = decodeTicks + durationTicks;
+    const mediaS = decodeTicks / FMP4_TIMESCALE;
+    if (unit.isKey) keyTimesS.push(mediaS);
     captures.push({ mediaS, captureTimeMs: unit.captureTimeMs });
     if (captures.length > MSE_MAX_EARLY_UNITS * 10) captures.shift();
     sequence += 1;
@@ -511,14 +549,8 @@ function createMsePlayer(video, hooks) {
       seq: unit.seq,
       bytes: fmp4Fragment({
         sequence,
-        decodeTicks: Math.round(mediaS * FMP4_TIMESCALE),
-        // The next frame's time is not known yet. Twice the last interval (at least two frames at 30 fps)
-        // keeps the element showing this frame, instead of running dry, until the next one arrives a little
-        // late; the next frame overlapping this one's tail is harmless (W3C MSE coded frame processing keeps
-        // an earlier frame that a later one overlaps).
-        durationTicks: Math.round(
-          (Math.min(1000, Math.max(2 * MSE_DEFAULT_FRAME_MS, 2 * frameMs)) * FMP4_TIMESCALE) / 1000,
-        ),
+        decodeTicks,
+        durationTicks,
         isKey: unit.isKey,
         nalUnits,
       }),
@@ -543,19 +575,27 @@ function createMsePlayer(video, hooks) {
     if (sourceBuffer.updating) return;
     const trimS = trimEndS();
     if (trimS !== null) {
-      appending = undefined;
+      appendingSeq = null;
       sourceBuffer.remove(0, trimS);
       return;
     }
-    const next = pending.shift();
-    if (!next) return;
+    if (pending.length === 0) return;
+    // Everything waiting goes in at once: frames arriving in a burst (behind a keyframe on a slow link) cost
+    // one append, not one each.
+    const batch = pending;
+    pending = [];
+    let newestSeq = null;
+    for (const entry of batch) if (entry.seq !== null) newestSeq = entry.seq;
     try {
-      sourceBuffer.appendBuffer(/** @type {Uint8Array<ArrayBuffer>} */ (next.bytes));
-      appending = next.seq;
+      sourceBuffer.appendBuffer(
+        /** @type {Uint8Array<ArrayBuffer>} */ (fmp4Concat(batch.map((entry) => entry.bytes))),
+      );
+      appendingSeq = newestSeq;
     } catch (error) {
       if (error instanceof DOMException && error.name === 'QuotaExceededError') {
         // The browser's buffer is full: start again from the next keyframe, with the old data cut away.
-        pending = pending.filter((entry) => entry.seq === null);
+        pending = batch.filter((entry) => entry.seq === null);
+        if (newestSeq !== null) drop(newestSeq);
         isWaitingForKey = true;
         hooks.onNeedKeyframe();
         const endS = video.currentTime - 0.5;
@@ -572,7 +612,7 @@ function createMsePlayer(video, hooks) {
     const ranges = sourceBuffer.buffered;
     const startS = ranges.start(ranges.length - 1);
     const endS = ranges.end(ranges.length - 1);
-    const newestS = Math.min(endS, (lastMediaMs ?? 0) / 1000);
+    const newestS = Math.min(endS, newestTicks / FMP4_TIMESCALE);
     const behindS = newestS - video.currentTime;
     if (behindS > MSE_MAX_BEHIND_S || video.currentTime < startS) {
       video.currentTime = Math.max(startS, newestS - MSE_LIVE_EDGE_S);
@@ -592,9 +632,10 @@ function createMsePlayer(video, hooks) {
 
   function onUpdateEnd() {
     if (isClosed) return;
-    const seq = appending;
-    appending = undefined;
-    if (typeof seq === 'number') hooks.onDone(seq);
+    const seq = appendingSeq;
+    appendingSeq = null;
+    // Acknowledging the newest acknowledges the whole batch: the server counts every unit up to it as done.
+    if (seq !== null) hooks.onDone(seq);
     keepLive();
     pump();
   }

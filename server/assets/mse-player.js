@@ -23,6 +23,8 @@ const MSE_KEEP_BEHIND_S = 3;
 const MSE_MAX_PENDING = 30;
 /** Units received before the SourceBuffer exists ('sourceopen' is asynchronous). */
 const MSE_MAX_EARLY_UNITS = 60;
+/** Frames remembered for the readout (media time → capture time): 20 s at 30 fps, far more than is buffered. */
+const MSE_MAX_CAPTURES = 600;
 /** No picture this long after the stream was announced: this browser's MSE does not play it; JPEG instead. */
 const MSE_FIRST_PICTURE_MS = 10_000;
 /** Sample duration before two frames have shown the real frame interval (30 fps). */
@@ -543,7 +545,7 @@ function createMsePlayer(video, hooks) {
     const mediaS = decodeTicks / FMP4_TIMESCALE;
     if (unit.isKey) keyTimesS.push(mediaS);
     captures.push({ mediaS, captureTimeMs: unit.captureTimeMs });
-    if (captures.length > MSE_MAX_EARLY_UNITS * 10) captures.shift();
+    if (captures.length > MSE_MAX_CAPTURES) captures.shift();
     sequence += 1;
     pending.push({
       seq: unit.seq,

@@ -185,4 +185,41 @@ describe('viewer page with H.264 through MSE', { skip: !hasChromium() && 'no Chr
       await context.close();
     }
   });
+
+  test('when the SourceBuffer refuses the stream the page says why and plays JPEG instead', async () => {
+    const context = await browser.newContext();
+    await context.addInitScript(() => {
+      // What a browser whose MSE cannot take this stream does: appendBuffer throws (not a full buffer).
+      SourceBuffer.prototype.appendBuffer = () => {
+        throw new DOMException('refused for the test', 'NotSupportedError');
+      };
+    });
+    const page = await context.newPage();
+    const warnings: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'warning') warnings.push(message.text());
+    });
+    try {
+      await page.goto(insecureUrl(server));
+      await eventually(
+        async () => ((await page.textContent('#behind')) ?? '').startsWith('JPEG · '),
+        10_000,
+        'JPEG mode shown',
+      );
+      assert.ok(
+        warnings.some((text) =>
+          /H\.264 playback failed \(append: .*refused for the test/.test(text),
+        ),
+        warnings.join('\n'),
+      );
+      assert.equal(await page.evaluate(() => document.body.dataset.codec), 'jpeg');
+      await eventually(
+        () => server.status().viewers.some((v) => v.protocol === 'websocket' && v.codec === 'jpeg'),
+        5000,
+        'a JPEG channel viewer',
+      );
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -56,7 +56,14 @@ export default tseslint.config(
   },
   {
     files: ['server/assets/viewer.js'],
-    languageOptions: { globals: { canPlayH264: 'readonly', createH264Player: 'readonly' } },
+    languageOptions: {
+      globals: {
+        canPlayH264: 'readonly',
+        createH264Player: 'readonly',
+        canPlayMse: 'readonly',
+        createMsePlayer: 'readonly',
+      },
+    },
   },
   {
     files: ['server/assets/h264-player.js'],
@@ -64,6 +71,16 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': [
         'error',
         { varsIgnorePattern: '^(canPlayH264|createH264Player)$' },
+      ],
+    },
+  },
+  {
+    // The MSE player, the fallback where WebCodecs is missing: it too defines what viewer.js calls.
+    files: ['server/assets/mse-player.js'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { varsIgnorePattern: '^(canPlayMse|createMsePlayer)$' },
       ],
     },
   },

@@ -1,7 +1,7 @@
 // The shaped-link scenario of `npm run bench`: what a viewer page on a 4 and a 1 Mbit/s link sees (age of the
-// picture, new frames per second) with LanCam's acknowledged channel carrying JPEG or H.264, LanCam's multipart
-// <img> fallback, and a plain <img> on the naive baseline, measured in the same run (test/links/page-over-link.ts
-// does the measuring).
+// picture, new frames per second, bytes on the link) with LanCam's acknowledged channel carrying JPEG or H.264
+// (WebCodecs in a secure context, MSE on plain http), LanCam's multipart <img> fallback, and a plain <img> on the
+// naive baseline, measured in the same run (test/links/page-over-link.ts does the measuring).
 import { ensureIndexedFrames } from '../test/helpers/indexed-frames.ts';
 import { createShapedLink, namespacesUnavailable } from '../test/helpers/netns.ts';
 import { measurePageOverLink, percentile, type LinkRun } from '../test/links/page-over-link.ts';
@@ -14,8 +14,10 @@ export interface LinkBenchRow {
   readonly shownPerSecond: number;
   readonly slowestUnshapedFps: number;
   readonly sourceFps: number;
-  /** What the page played ('h264', 'jpeg'), or null for the multipart and naive pages. */
+  /** What the page played ('h264/webcodecs', 'h264/mse', 'jpeg'), or null for the multipart and naive pages. */
   readonly pageCodec: string | null;
+  /** Server → viewer bytes per second on the shaped link, headers included. */
+  readonly linkBytesPerSecond: number;
 }
 
 const median = (values: readonly number[]): number => percentile(values, 0.5);
@@ -34,7 +36,13 @@ export async function runLinkBench(
   const link = createShapedLink();
   const rows: LinkBenchRow[] = [];
   try {
-    const viewers: LinkRun['viewer'][] = ['channel', 'channel-h264', 'multipart', 'naive-img'];
+    const viewers: LinkRun['viewer'][] = [
+      'channel',
+      'channel-h264',
+      'channel-h264-mse',
+      'multipart',
+      'naive-img',
+    ];
     for (const rateKbit of [4000, 1000]) {
       const runs = new Map<LinkRun['viewer'], LinkBenchRow[]>(viewers.map((v) => [v, []]));
       for (let i = 0; i < options.repeat; i++) {
@@ -62,6 +70,7 @@ export async function runLinkBench(
             slowestUnshapedFps: Math.min(...result.unshapedFps),
             sourceFps: result.sourceFps,
             pageCodec: result.pageCodec,
+            linkBytesPerSecond: result.linkBytesPerSecond,
           });
         }
       }
@@ -77,6 +86,7 @@ export async function runLinkBench(
           slowestUnshapedFps: median(list.map((r) => r.slowestUnshapedFps)),
           sourceFps: median(list.map((r) => r.sourceFps)),
           pageCodec: list[0]?.pageCodec ?? null,
+          linkBytesPerSecond: median(list.map((r) => r.linkBytesPerSecond)),
         });
       }
     }
@@ -90,18 +100,20 @@ export function renderLinkTable(rows: readonly LinkBenchRow[], meanFrameKb: numb
   const names: Record<LinkRun['viewer'], string> = {
     channel: 'LanCam viewer page (channel)',
     'channel-h264': 'LanCam viewer page (channel, H.264 source, secure context)',
+    'channel-h264-mse': 'LanCam viewer page (channel, H.264 source, plain http)',
     multipart: 'LanCam multipart <img> fallback',
     'naive-img': 'naive baseline, <img>',
   };
   const lines = [
     `Shaped link, ${meanFrameKb.toFixed(0)} KB 720p frames at 30 fps, 20 unshaped viewers beside the server:`,
-    '| link | viewer | age p50 / p95 s | new frames/s | slowest unshaped viewer fps |',
-    '|---|---|---|---|---|',
+    '| link | viewer | age p50 / p95 s | new frames/s | link KB/s | slowest unshaped viewer fps |',
+    '|---|---|---|---|---|---|',
   ];
   for (const row of rows) {
     lines.push(
       `| ${row.rateKbit / 1000} Mbit/s | ${names[row.viewer]}${row.pageCodec ? ` (played ${row.pageCodec})` : ''} | ${row.ageP50S.toFixed(2)} / ` +
         `${row.ageP95S.toFixed(2)} | ${row.shownPerSecond.toFixed(1)} | ` +
+        `${(row.linkBytesPerSecond / 1000).toFixed(0)} | ` +
         `${row.slowestUnshapedFps.toFixed(1)} of ${row.sourceFps.toFixed(1)} |`,
     );
   }

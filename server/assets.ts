@@ -1,4 +1,4 @@
-// Loads the files the server ships (viewer page, key form, placeholder JPEG) from server/assets, once.
+// Loads the files the server ships (viewer page and its players, key form, placeholder JPEG) from server/assets, once.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -10,6 +10,7 @@ export interface Assets {
   /** The source switcher and grid (several sources). */
   readonly viewerSourcesJs: Buffer;
   readonly h264PlayerJs: Buffer;
+  readonly msePlayerJs: Buffer;
   /** The key card for a request without a key. */
   readonly keyFormHtml: Buffer;
   /** The same card after a wrong key, with the error inline. */
@@ -37,16 +38,25 @@ export const assetsDir = path.join(import.meta.dirname, 'assets');
 
 export async function loadAssets(dir = assetsDir): Promise<Assets> {
   const load = (name: string): Promise<Buffer> => readFile(path.join(dir, name));
-  const [placeholderJpeg, viewerHtml, viewerCss, viewerJs, viewerSourcesJs, h264PlayerJs, keyForm] =
-    await Promise.all([
-      load('placeholder.jpg'),
-      load('viewer.html'),
-      load('viewer.css'),
-      load('viewer.js'),
-      load('viewer-sources.js'),
-      load('h264-player.js'),
-      load('key-form.html'),
-    ]);
+  const [
+    placeholderJpeg,
+    viewerHtml,
+    viewerCss,
+    viewerJs,
+    viewerSourcesJs,
+    h264PlayerJs,
+    msePlayerJs,
+    keyForm,
+  ] = await Promise.all([
+    load('placeholder.jpg'),
+    load('viewer.html'),
+    load('viewer.css'),
+    load('viewer.js'),
+    load('viewer-sources.js'),
+    load('h264-player.js'),
+    load('mse-player.js'),
+    load('key-form.html'),
+  ]);
   const template = keyForm.toString('utf8');
   return {
     placeholderJpeg,
@@ -55,6 +65,7 @@ export async function loadAssets(dir = assetsDir): Promise<Assets> {
     viewerJs,
     viewerSourcesJs,
     h264PlayerJs,
+    msePlayerJs,
     keyFormHtml: keyCard(template, '', false),
     wrongKeyFormHtml: keyCard(
       template,

@@ -9,8 +9,10 @@ const H264_MAX_DECODE_QUEUE = 3;
 const H264_MAX_EARLY_UNITS = 60;
 
 /**
+ * The hooks are those of createMsePlayer (mse-player.js), so the page treats both players alike.
  * @typedef {{
- *   onDrawn: (seq: number, captureTimeMs: number) => void,
+ *   onDone: (seq: number) => void,
+ *   onShown: (captureTimeMs: number) => void,
  *   onFailure: (reason: string) => void,
  *   onNeedKeyframe: () => void,
  * }} H264PlayerHooks
@@ -47,10 +49,16 @@ function createH264Player(canvas, hooks) {
   /** @param {H264Unit} unit */
   function decode(unit) {
     if (!decoder || decoder.state !== 'configured') return;
-    if (isWaitingForKey && !unit.isKey) return;
+    // A dropped unit is acknowledged too: unacknowledged, the server would find the page behind and hold back
+    // everything, the keyframe it waits for included.
+    if (isWaitingForKey && !unit.isKey) {
+      hooks.onDone(unit.seq);
+      return;
+    }
     if (!unit.isKey && decoder.decodeQueueSize > H264_MAX_DECODE_QUEUE) {
       // This device decodes slower than the stream: drop to the next keyframe rather than fall further behind.
       isWaitingForKey = true;
+      hooks.onDone(unit.seq);
       hooks.onNeedKeyframe();
       return;
     }
@@ -82,7 +90,9 @@ function createH264Player(canvas, hooks) {
     for (const key of captureTimes.keys()) {
       if (key <= seq) captureTimes.delete(key);
     }
-    hooks.onDrawn(seq, captureTimeMs);
+    // Drawn is done: the unit is acknowledged and the picture's age shown at once.
+    hooks.onDone(seq);
+    hooks.onShown(captureTimeMs);
   }
 
   /**

@@ -58,6 +58,8 @@ const saveLink = byId('save', HTMLAnchorElement);
 const lastFrame = byId('last-frame', HTMLCanvasElement);
 const controls = byId('controls', HTMLElement);
 const videoCanvas = byId('video', HTMLCanvasElement);
+/** H.264 plays here instead of the canvas where the page has MSE but no WebCodecs (plain http on a LAN). */
+const mseVideo = byId('mse-video', HTMLVideoElement);
 const compatibilityButton = byId('compatibility', HTMLButtonElement);
 const sourcesNav = byId('sources', HTMLElement);
 const grid = byId('grid', HTMLElement);
@@ -122,9 +124,11 @@ let pingTimer;
 let lastBehindUpdateMs = 0;
 /** The frame being decoded and the newest one waiting behind it: the page never queues more than that. */
 let isDecoding = false;
-/** The H.264 player while the channel carries H.264. */
-/** @type {ReturnType<typeof createH264Player> | null} */
+/** The H.264 player while the channel carries H.264, and the element it shows the picture in. */
+/** @type {ReturnType<typeof createH264Player> | ReturnType<typeof createMsePlayer> | null} */
 let h264 = null;
+/** @type {HTMLCanvasElement | HTMLVideoElement} */
+let h264Surface = videoCanvas;
 /** Set when this browser failed to decode the H.264 stream: JPEG on the channel from then on. */
 let isH264Broken = false;
 let isCompatibilityChosen = readCompatibilityChoice();
@@ -165,9 +169,19 @@ function showOffline(isOffline, detail = '') {
 
 /** Copies what the <img> shows into the canvas that stays on screen while offline. */
 function keepLastFrame() {
-  const source = videoCanvas.hidden ? img : videoCanvas;
-  const width = source instanceof HTMLImageElement ? source.naturalWidth : source.width;
-  const height = source instanceof HTMLImageElement ? source.naturalHeight : source.height;
+  const source = h264Surface.hidden ? img : h264Surface;
+  const width =
+    source instanceof HTMLImageElement
+      ? source.naturalWidth
+      : source instanceof HTMLVideoElement
+        ? source.videoWidth
+        : source.width;
+  const height =
+    source instanceof HTMLImageElement
+      ? source.naturalHeight
+      : source instanceof HTMLVideoElement
+        ? source.videoHeight
+        : source.height;
   if (width === 0 || height === 0) return;
   lastFrame.width = width;
   lastFrame.height = height;
@@ -217,6 +231,7 @@ function setMode(next) {
     // The plain MJPEG stream: works everywhere, but cannot tell how old the picture is.
     behindText.textContent = 'Compatibility mode';
     delete document.body.dataset.codec;
+    delete document.body.dataset.player;
     behindText.title =
       'This network does not pass the live channel; the picture may lag on a slow link';
   } else if (next !== 'channel') {
@@ -243,9 +258,13 @@ function readCompatibilityChoice() {
   }
 }
 
-/** Which element shows the picture: the <img> (JPEG) or the canvas (H.264). @param {'img' | 'video'} surface */
+/**
+ * Which element shows the picture: the <img> (JPEG) or the H.264 player's canvas or <video>.
+ * @param {'img' | 'video'} surface
+ */
 function showSurface(surface) {
-  videoCanvas.hidden = surface !== 'video';
+  videoCanvas.hidden = surface !== 'video' || h264Surface !== videoCanvas;
+  mseVideo.hidden = surface !== 'video' || h264Surface !== mseVideo;
   img.classList.toggle('is-hidden', surface === 'video');
 }
 
@@ -267,7 +286,7 @@ function startChannel() {
   lastSignature = '';
   setState('Connecting…');
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const wantsH264 = canPlayH264() && !isH264Broken;
+  const wantsH264 = (canPlayH264() || canPlayMse()) && !isH264Broken;
   const params = wantsH264 ? { client: clientId, codec: 'h264' } : { client: clientId };
   const socket = new WebSocket(
     `${scheme}//${location.host}${withKey(`${sourceBase}/stream.ws`, params)}`,
@@ -343,16 +362,25 @@ function onChannelText(socket, text) {
 }
 
 /**
- * The server announced H.264: decode it into the canvas, acknowledge each unit once drawn; if this browser cannot
- * decode it after all, reconnect for JPEG.
+ * The server announced H.264: play it with WebCodecs into the canvas where the page has it (secure contexts),
+ * else through MSE into the <video>; acknowledge each unit once the player is done with it; if this browser
+ * cannot play it after all, reconnect for JPEG.
  * @param {WebSocket} socket @param {string} codec
  */
 function startH264(socket, codec) {
   h264?.close();
-  const player = createH264Player(videoCanvas, {
-    onDrawn: (seq, captureTimeMs) => {
+  const isWebCodecs = canPlayH264();
+  h264Surface = isWebCodecs ? videoCanvas : mseVideo;
+  /** @type {Parameters<typeof createMsePlayer>[1]} */
+  const hooks = {
+    onDone: (seq) => {
+      if (socket === channel && mode === 'channel')
+        socket.send(JSON.stringify({ type: 'ack', seq }));
+    },
+    onShown: (captureTimeMs) => {
       if (socket !== channel || mode !== 'channel') return;
-      socket.send(JSON.stringify({ type: 'ack', seq }));
+      // A new picture on screen: what the stall check otherwise learns from the <img>, which H.264 leaves empty.
+      lastChangeAtMs = Date.now();
       showSurface('video');
       showBehind(captureTimeMs);
       showOffline(false);
@@ -366,7 +394,10 @@ function startH264(socket, codec) {
     onNeedKeyframe: () => {
       if (socket === channel) socket.send(JSON.stringify({ type: 'keyframe' }));
     },
-  });
+  };
+  const player = isWebCodecs
+    ? createH264Player(videoCanvas, hooks)
+    : createMsePlayer(mseVideo, hooks);
   h264 = player;
   channelCodec = 'h264';
   void player.configure(codec);
@@ -441,6 +472,10 @@ function showBehind(captureTimeMs) {
   const behind = `${behindS < 10 ? behindS.toFixed(1) : Math.round(behindS)} s behind`;
   behindText.textContent = `${channelCodec === 'h264' ? 'H.264' : 'JPEG'} · ${behind}`;
   document.body.dataset.codec = channelCodec;
+  // Which H.264 player shows it: WebCodecs (secure contexts) or MSE (plain http).
+  if (channelCodec === 'h264')
+    document.body.dataset.player = h264Surface === mseVideo ? 'mse' : 'webcodecs';
+  else delete document.body.dataset.player;
   behindText.title = 'How long ago the camera took the picture you see';
 }
 

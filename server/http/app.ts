@@ -24,6 +24,8 @@ function pageCsp(host: string): string {
     "style-src 'self'",
     // blob: for frames from the channel and the snapshot-polling fallback, swapped into the <img> as object URLs.
     "img-src 'self' blob:",
+    // blob: for the MediaSource object URL the H.264 player (mse-player.js) hands the <video>.
+    "media-src 'self' blob:",
     `connect-src 'self'${channel}`,
     "base-uri 'none'",
     "form-action 'self'",
@@ -161,18 +163,31 @@ export function createApp(deps: AppDeps): Koa {
   return app;
 }
 
+/** The page's scripts, by route. */
+function scriptOf(route: PublicRoute, assets: Assets): Buffer | null {
+  switch (route) {
+    case 'viewer-js':
+      return assets.viewerJs;
+    case 'viewer-sources-js':
+      return assets.viewerSourcesJs;
+    case 'h264-player-js':
+      return assets.h264PlayerJs;
+    case 'mse-player-js':
+      return assets.msePlayerJs;
+    case 'viewer-css':
+    case 'favicon':
+      return null;
+  }
+}
+
 function servePublic(ctx: Koa.Context, route: PublicRoute, assets: Assets): void {
+  const script = scriptOf(route, assets);
   if (route === 'viewer-css') {
     ctx.type = 'text/css; charset=utf-8';
     ctx.body = assets.viewerCss;
-  } else if (route === 'viewer-js' || route === 'viewer-sources-js' || route === 'h264-player-js') {
+  } else if (script !== null) {
     ctx.type = 'text/javascript; charset=utf-8';
-    ctx.body =
-      route === 'viewer-js'
-        ? assets.viewerJs
-        : route === 'viewer-sources-js'
-          ? assets.viewerSourcesJs
-          : assets.h264PlayerJs;
+    ctx.body = script;
   } else {
     ctx.status = 204;
   }

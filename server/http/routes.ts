@@ -3,7 +3,7 @@
 
 /** Anyone may fetch these: the same bytes for everyone, revealing nothing, and the key form needs them. */
 export type PublicRoute =
-  'viewer-css' | 'viewer-js' | 'viewer-sources-js' | 'h264-player-js' | 'favicon';
+  'viewer-css' | 'viewer-js' | 'viewer-sources-js' | 'h264-player-js' | 'mse-player-js' | 'favicon';
 export type ProtectedRoute = 'page' | 'stream' | 'snapshot' | 'status';
 export type RouteName = PublicRoute | ProtectedRoute;
 
@@ -21,6 +21,7 @@ const ROUTES = new Map<string, RouteName>([
   ['/viewer.js', 'viewer-js'],
   ['/viewer-sources.js', 'viewer-sources-js'],
   ['/h264-player.js', 'h264-player-js'],
+  ['/mse-player.js', 'mse-player-js'],
   // Browsers ask for it on their own; an empty answer keeps their consoles free of 404 noise.
   ['/favicon.ico', 'favicon'],
 ]);
@@ -30,6 +31,7 @@ const PUBLIC_ROUTES: ReadonlySet<RouteName> = new Set([
   'viewer-js',
   'viewer-sources-js',
   'h264-player-js',
+  'mse-player-js',
   'favicon',
 ]);
 

@@ -13,6 +13,8 @@ export interface ShapedLink {
   readonly viewerAddress: string;
   /** Shapes the server → viewer direction (tbf: this kernel has no netem). */
   setRate(rateKbit: number): void;
+  /** Bytes the server's end has sent over the link so far (Ethernet frames: payload plus all headers). */
+  sentBytes(): number;
   /** An executable that runs Chromium inside the viewer namespace (Playwright talks to it over a pipe). */
   readonly chromiumWrapper: string;
   close(): void;
@@ -63,6 +65,19 @@ export function createShapedLink(chromiumPath = '/usr/bin/chromium'): ShapedLink
         ...['-n', serverNs, 'qdisc', 'add', 'dev', serverIf, 'root', 'tbf'],
         ...['rate', `${rateKbit}kbit`, 'burst', '32kbit', 'latency', '400ms'],
       ]);
+    },
+    sentBytes() {
+      const json = execFileSync(
+        'ip',
+        ['-n', serverNs, '-j', '-s', 'link', 'show', 'dev', serverIf],
+        {
+          encoding: 'utf8',
+        },
+      );
+      const [entry] = JSON.parse(json) as { stats64?: { tx?: { bytes?: number } } }[];
+      const bytes = entry?.stats64?.tx?.bytes;
+      if (typeof bytes !== 'number') throw new Error(`no byte count for ${serverIf}`);
+      return bytes;
     },
     close() {
       if (isClosed) return;

@@ -27,9 +27,10 @@ const SERVER_ENTRY = {
 export interface LinkRun {
   readonly rateKbit: number;
   /** 'channel': LanCam's viewer page as is (JPEG on the channel); 'channel-h264': the same page with an H.264
-   *  source, which it plays with WebCodecs; 'multipart': the page without WebSocket (its <img> fallback);
-   *  'naive-img': a plain <img> on the naive baseline server's stream. */
-  readonly viewer: 'channel' | 'channel-h264' | 'multipart' | 'naive-img';
+   *  source, made a secure context so it plays with WebCodecs; 'channel-h264-mse': the same on plain http, as
+   *  every LAN viewer opens it (no WebCodecs there), so it plays through MSE; 'multipart': the page without
+   *  WebSocket (its <img> fallback); 'naive-img': a plain <img> on the naive baseline server's stream. */
+  readonly viewer: 'channel' | 'channel-h264' | 'channel-h264-mse' | 'multipart' | 'naive-img';
   readonly seconds: number;
   /** Viewers on the unshaped path next to the server (the reference reader is one of them). */
   readonly unshapedViewers: number;
@@ -45,8 +46,11 @@ export interface LinkResult {
   /** Frame rate of each unshaped viewer over the window. */
   readonly unshapedFps: number[];
   readonly unshapedErrors: number;
-  /** What the page said it played at the end ('h264', 'jpeg'; absent for the multipart and naive pages). */
+  /** What the page said it played at the end ('h264/webcodecs', 'h264/mse', 'jpeg'; null for the multipart and
+   *  naive pages). */
   readonly pageCodec: string | null;
+  /** Bytes per second the server sent over the shaped link during the window (all headers included). */
+  readonly linkBytesPerSecond: number;
 }
 
 function spawnInNs(ns: string, args: string[]): ChildProcess {
@@ -105,10 +109,16 @@ function readBarcode(geometry: {
   y0: number;
   box: number;
 }): number {
-  // H.264 is drawn on the page's canvas, JPEG into its <img>.
+  // H.264 is drawn on the page's canvas (WebCodecs) or plays in its <video> (MSE), JPEG goes into its <img>.
   const canvas = document.querySelector<HTMLCanvasElement>('canvas#video');
+  const video = document.querySelector<HTMLVideoElement>('video#mse-video');
   const img = document.querySelector('img');
-  const source = canvas && !canvas.hidden && canvas.width > 0 ? canvas : img;
+  const source =
+    video && !video.hidden && video.videoWidth > 0
+      ? video
+      : canvas && !canvas.hidden && canvas.width > 0
+        ? canvas
+        : img;
   if (!source || (source instanceof HTMLImageElement && source.naturalWidth === 0)) return -1;
   const width = geometry.x0 + geometry.bits * geometry.step;
   const height = geometry.y0 + geometry.box;
@@ -177,7 +187,9 @@ export async function measurePageOverLink(
     ...['--key', key, '--max-viewers', '64', '--json'],
     // Every unshaped viewer comes from the one address beside the server: lift LanCam's per-address share.
     ...(kind === 'lancam' ? ['--max-viewers-per-address', '64'] : []),
-    ...(run.viewer === 'channel-h264' ? ['--video', ensureIndexedVideo(frames)] : []),
+    ...(run.viewer === 'channel-h264' || run.viewer === 'channel-h264-mse'
+      ? ['--video', ensureIndexedVideo(frames)]
+      : []),
   ]);
   const children: ChildProcess[] = [server];
   let browser: Browser | null = null;
@@ -187,8 +199,8 @@ export async function measurePageOverLink(
     browser = await chromium.launch({
       executablePath: link.chromiumWrapper,
       headless: true,
-      // WebCodecs exists only in secure contexts; a LAN page on plain http falls back to JPEG. The H.264 run
-      // measures what a page gets where it is secure (localhost, or https through a gateway).
+      // WebCodecs exists only in secure contexts; a LAN page on plain http plays H.264 through MSE instead. The
+      // 'channel-h264' run measures what a page gets where it is secure (localhost, or https through a gateway).
       args: [
         ...quietChromiumArgs,
         ...(run.viewer === 'channel-h264'
@@ -225,6 +237,8 @@ export async function measurePageOverLink(
     await new Promise((resolve) => setTimeout(resolve, 3000));
     reference.stdin?.write('start\n');
     const firstPublished = Math.max(...arrivals.keys());
+    const sentBytesAtStart = link.sentBytes();
+    const windowStartMs = Date.now();
     const samples: { atMs: number; index: number }[] = [];
     const endAt = Date.now() + run.seconds * 1000;
     while (Date.now() < endAt) {
@@ -235,7 +249,12 @@ export async function measurePageOverLink(
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const lastPublished = Math.max(...arrivals.keys());
-    const pageCodec = await page.evaluate(() => document.body.dataset.codec ?? null);
+    const linkBytesPerSecond =
+      ((link.sentBytes() - sentBytesAtStart) * 1000) / (Date.now() - windowStartMs);
+    const pageCodec = await page.evaluate(() => {
+      const { codec, player } = document.body.dataset;
+      return codec && player ? `${codec}/${player}` : (codec ?? null);
+    });
     reference.stdin?.end();
     await new Promise<void>((resolve) =>
       reference.once('exit', () => {
@@ -271,6 +290,7 @@ export async function measurePageOverLink(
       unshapedFps: result?.fps ?? [],
       unshapedErrors: result?.errors ?? 0,
       pageCodec,
+      linkBytesPerSecond,
     };
   } finally {
     await browser?.close();

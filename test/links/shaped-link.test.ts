@@ -1,5 +1,6 @@
 // Fresh frames on real slow links, not loopback: LanCam's viewer page in Chromium in one network namespace, the
-// server in another, the link between them shaped to 4 and 1 Mbit/s, 20 healthy viewers next to the server.
+// server in another, the link between them shaped to 4 and 1 Mbit/s, 20 healthy viewers next to the server; JPEG
+// on the channel, and H.264 through MSE on the plain-http page.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { hasChromium } from '../helpers/chromium.ts';
@@ -72,6 +73,25 @@ describe('viewer page over a shaped link', { skip: unavailable ?? false }, () =>
     assert.ok(result.agesMs.length >= 50);
     assert.ok(percentile(result.agesMs, 0.5) <= 1500, 'p50 age ≤ 1.5 s');
     assert.ok(percentile(result.agesMs, 0.95) <= 2000, 'p95 age ≤ 2.0 s');
+    assertHealthyViewersKeptUp(result);
+  });
+
+  test('4 Mbit/s, plain http, H.264 source: the page plays it through MSE, the picture under a second old', async () => {
+    const result = await measurePageOverLink(link, frames, {
+      ...base,
+      rateKbit: 4000,
+      viewer: 'channel-h264-mse',
+    });
+    console.log(
+      `# ${describeResult('4 Mbit/s, H.264 through MSE', result)}, ` +
+        `${(result.linkBytesPerSecond / 1000).toFixed(0)} KB/s on the link`,
+    );
+    assert.equal(result.pageCodec, 'h264/mse', 'the insecure page played H.264 through MSE');
+    assert.ok(result.agesMs.length >= 50, 'the page was sampled throughout');
+    assert.ok(percentile(result.agesMs, 0.5) <= 1000, 'p50 age ≤ 1.0 s');
+    assert.ok(percentile(result.agesMs, 0.95) <= 2000, 'p95 age ≤ 2.0 s');
+    // The page is sampled about every 100 ms, so ~9/s is the most this can count.
+    assert.ok(result.shownPerSecond >= 5, '≥ 5 new frames per second');
     assertHealthyViewersKeptUp(result);
   });
 

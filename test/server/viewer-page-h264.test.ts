@@ -52,6 +52,7 @@ describe('viewer page with H.264', { skip: !hasChromium() && 'no Chromium' }, ()
       const first = await canvasSignature(page);
       await eventually(async () => (await canvasSignature(page)) !== first, 5000, 'frames advance');
       assert.equal(await page.evaluate(() => document.body.dataset.codec), 'h264');
+      assert.equal(await page.evaluate(() => document.body.dataset.player), 'webcodecs');
       assert.match((await page.textContent('#behind')) ?? '', /^H\.264 · \d+(\.\d)? s behind$/);
       const channelViewer = () => server.status().viewers.find((v) => v.protocol === 'websocket');
       assert.equal(channelViewer()?.codec, 'h264');
@@ -66,10 +67,12 @@ describe('viewer page with H.264', { skip: !hasChromium() && 'no Chromium' }, ()
     await eventually(() => server.status().viewerCount === 0, 5000, 'channel closed');
   });
 
-  test('without VideoDecoder the channel carries JPEG instead', async () => {
+  test('without VideoDecoder (and MSE) the channel carries JPEG instead', async () => {
     const context = await browser.newContext();
     await context.addInitScript(() => {
       Reflect.deleteProperty(window, 'VideoDecoder');
+      // Without WebCodecs the page would play H.264 through MSE (viewer-page-mse.test.ts); take that away too.
+      Reflect.deleteProperty(window, 'MediaSource');
     });
     const page = await context.newPage();
     try {

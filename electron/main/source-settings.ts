@@ -15,19 +15,14 @@ export function sourceIdsOf(settings: Pick<Settings, 'extraSources'>): readonly 
  * Appends a source under the lowest free id (the id the server hands out too, so /cam/N/ matches), with
  * source 1's defaults for whatever `initial` leaves out.
  */
-export function withSourceAdded(
-  sources: readonly SourceSettings[],
-  initial: SourceSettingsPatch,
-): SourceListChange {
-  const taken = new Set(sources.map((source) => source.id));
-  let id = 2;
-  while (taken.has(id)) id += 1;
-  if (id > maxSources) {
-    return { ok: false, message: `LanCam broadcasts at most ${maxSources} sources at once.` };
-  }
+/** A source with the default capture settings, then `initial` on top (unchecked: callers validate). */
+export function newSourceSettings(
+  id: number,
+  initial: Partial<Omit<SourceSettings, 'id'>> = {},
+): SourceSettings {
   const { cameraId, resolution, fps, jpegQuality, mirror, rotation, overlay, overlayText } =
     settingDefaults;
-  const added: SourceSettings = {
+  return {
     id,
     name: '',
     cameraId,
@@ -40,6 +35,19 @@ export function withSourceAdded(
     overlayText,
     ...initial,
   };
+}
+
+export function withSourceAdded(
+  sources: readonly SourceSettings[],
+  initial: SourceSettingsPatch,
+): SourceListChange {
+  const taken = new Set(sources.map((source) => source.id));
+  let id = 2;
+  while (taken.has(id)) id += 1;
+  if (id > maxSources) {
+    return { ok: false, message: `LanCam broadcasts at most ${maxSources} sources at once.` };
+  }
+  const added = newSourceSettings(id, initial);
   return { ok: true, id, sources: [...sources, added].sort((a, b) => a.id - b.id) };
 }
 

@@ -9,22 +9,12 @@ import { describe, it } from 'node:test';
 import type { Settings, SourceSettings } from '../../electron/ipc.ts';
 import { createBroadcast } from '../../electron/main/broadcast.ts';
 import { defaultSettings } from '../../electron/main/settings-store.ts';
+import { newSourceSettings } from '../../electron/main/source-settings.ts';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const placeholder = path.resolve(import.meta.dirname, '../../server/assets/placeholder.jpg');
 
-const source = (id: number, name = ''): SourceSettings => ({
-  id,
-  name,
-  cameraId: null,
-  resolution: '720p',
-  fps: 30,
-  jpegQuality: 0.8,
-  mirror: false,
-  rotation: 0,
-  overlay: false,
-  overlayText: '',
-});
+const source = (id: number, name = ''): SourceSettings => newSourceSettings(id, { name });
 
 /** Status code of a GET, the body dropped. */
 function statusOf(url: string): Promise<number> {

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { SourceSettings } from '../../electron/ipc.ts';
 import { loadSettings, settingsFileName } from '../../electron/main/settings-store.ts';
 import {
+  newSourceSettings,
   sourceIdsOf,
   withSourceAdded,
   withSourceChanged,
@@ -22,19 +23,8 @@ import {
 import { maxSources } from '../../electron/settings-limits.ts';
 import { MAX_SOURCES } from '../../server/types.ts';
 
-const source = (id: number, extra: Partial<SourceSettings> = {}): SourceSettings => ({
-  id,
-  name: '',
-  cameraId: null,
-  resolution: '720p',
-  fps: 30,
-  jpegQuality: 0.8,
-  mirror: false,
-  rotation: 0,
-  overlay: false,
-  overlayText: '',
-  ...extra,
-});
+const source = (id: number, extra: Partial<SourceSettings> = {}): SourceSettings =>
+  newSourceSettings(id, extra);
 
 let root: string;
 before(async () => {

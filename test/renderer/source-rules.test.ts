@@ -8,6 +8,7 @@ import type {
   SourceSummary,
   ViewerSummary,
 } from '../../electron/ipc.ts';
+import { newSourceSettings } from '../../electron/main/source-settings.ts';
 import type { CameraProblem } from '../../renderer/camera-errors.ts';
 import { offStatus } from '../../renderer/initial-status.ts';
 import { sourceCardState } from '../../renderer/source-card-state.ts';
@@ -30,18 +31,8 @@ const cameras = [
 ];
 const screen = { deviceId: 'screen:1:0', label: 'Screen: Entire screen' };
 
-const source = (id: number, cameraId: string | null, name = ''): SourceSettings => ({
-  id,
-  name,
-  cameraId,
-  resolution: '720p',
-  fps: 30,
-  jpegQuality: 0.8,
-  mirror: false,
-  rotation: 0,
-  overlay: false,
-  overlayText: '',
-});
+const source = (id: number, cameraId: string | null, name = ''): SourceSettings =>
+  newSourceSettings(id, { cameraId, name });
 
 const summary = (id: number, extra: Partial<SourceSummary> = {}): SourceSummary => ({
   id,

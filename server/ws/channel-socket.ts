@@ -1,12 +1,7 @@
 // The WebSocket side every channel viewer shares: reads the page's messages (acknowledgements, keyframe requests;
 // clock pings answered here), keeps the connection alive through NATs, and reports its end exactly once.
 import type { WebSocket } from 'ws';
-import type { ViewerStats } from '../types.ts';
-import {
-  parseClientMessage,
-  type ChannelCloseReason,
-  type ChannelViewerOptions,
-} from './client-message.ts';
+import { parseClientMessage, type ChannelCloseReason } from './client-message.ts';
 
 /** Protocol pings keep NAT and Wi-Fi power-save from dropping a channel that waits on a paused broadcast. */
 const PING_INTERVAL_MS = 15_000;
@@ -105,35 +100,4 @@ export class ChannelSocket {
     this.#isClosed = true;
     this.#events?.onEnd(reason);
   }
-}
-
-/** The per-viewer figures both channel viewers report, in the shape every protocol uses. */
-export interface ChannelFigures {
-  readonly fps: number;
-  readonly bytesSent: number;
-  readonly framesSent: number;
-  readonly skippedFrames: number;
-  readonly isSlow: boolean;
-  readonly connectedAtMs: number;
-  readonly pendingBytes: number;
-  readonly codec: 'jpeg' | 'h264';
-  readonly frameAgeMs: number | null;
-}
-
-export function channelStats<V>(
-  options: ChannelViewerOptions<V>,
-  figures: ChannelFigures,
-): ViewerStats {
-  const { frameAgeMs, ...rest } = figures;
-  return {
-    id: options.id,
-    address: options.address,
-    userAgent: options.userAgent,
-    ...rest,
-    fps: Math.round(figures.fps * 10) / 10,
-    protocol: 'websocket',
-    sourceId: options.sourceId,
-    ...(frameAgeMs !== null && { frameAgeMs: Math.round(frameAgeMs) }),
-    ...(options.clientId !== null && { clientId: options.clientId }),
-  };
 }

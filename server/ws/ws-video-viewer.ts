@@ -2,20 +2,22 @@
 // the page once decoded and drawn. A page that falls behind (unacknowledged units piling up) skips to the next
 // keyframe and asks the encoder for one, so it is never more than about a GOP behind and never grows a queue.
 import type { WebSocket } from 'ws';
-import { RateMeter } from '../core/rate-meter.ts';
 import type { Viewer } from '../core/viewer.ts';
 import type { ViewerStats } from '../types.ts';
 import { GopGate } from '../video/gop-gate.ts';
 import { profileLevelId } from '../video/h264-parameter-sets.ts';
 import type { AccessUnit, VideoConsumer, VideoHub } from '../video/video-hub.ts';
 import { encodeFrameMessage, FRAME_KIND_H264 } from './frame-message.ts';
-import { ChannelSocket, channelStats } from './channel-socket.ts';
+import { ChannelDelivery } from './channel-delivery.ts';
 import type { ChannelViewerOptions } from './client-message.ts';
 
 /** Unacknowledged for longer than this, the page is behind: the next unit it gets is a keyframe. */
 const BEHIND_AFTER_MS = 600;
 /** Unacknowledged bytes that also count as behind (about a second of 720p at 2.5 Mbit/s, or one big keyframe). */
 const MAX_UNACKED_BYTES = 384 * 1024;
+
+/** Units in a row skipped before the page counts as slow (as for the other viewers). */
+const SLOW_AFTER_SKIPS = 5;
 
 const START_CODE = Uint8Array.of(0, 0, 0, 1);
 
@@ -53,37 +55,28 @@ interface InFlight {
 }
 
 export class WsVideoViewer implements VideoConsumer, Viewer {
-  readonly #channel: ChannelSocket;
+  readonly #delivery: ChannelDelivery<WsVideoViewer>;
   readonly #hub: VideoHub;
-  readonly #options: ChannelViewerOptions<WsVideoViewer>;
   readonly #gate = new GopGate(MAX_UNACKED_BYTES);
-  readonly #fps: RateMeter;
-  readonly connectedAtMs: number;
   #inFlight: InFlight[] = [];
   #unsubscribe: (() => void) | null = null;
   #hasSentConfig = false;
-  #framesSent = 0;
-  #bytesSent = 0;
-  #frameAgeMs: number | null = null;
 
   constructor(socket: WebSocket, hub: VideoHub, options: ChannelViewerOptions<WsVideoViewer>) {
-    this.#channel = new ChannelSocket(socket);
+    this.#delivery = new ChannelDelivery(socket, options, 'h264');
     this.#hub = hub;
-    this.#options = options;
-    this.connectedAtMs = Date.now();
-    this.#fps = new RateMeter(this.connectedAtMs);
   }
 
   get id(): number {
-    return this.#options.id;
+    return this.#delivery.options.id;
   }
 
   get sourceId(): number {
-    return this.#options.sourceId;
+    return this.#delivery.options.sourceId;
   }
 
   start(): void {
-    this.#channel.listen({
+    this.#delivery.channel.listen({
       onAck: (seq, nowMs) => {
         this.#onAck(seq, nowMs);
       },
@@ -95,7 +88,7 @@ export class WsVideoViewer implements VideoConsumer, Viewer {
       onEnd: (reason) => {
         this.#unsubscribe?.();
         this.#unsubscribe = null;
-        this.#options.onClose(this, reason);
+        this.#delivery.options.onClose(this, reason);
       },
     });
     // Subscribing asks the encoder for a keyframe, so the page starts within a frame or two, not a GOP.
@@ -103,7 +96,7 @@ export class WsVideoViewer implements VideoConsumer, Viewer {
   }
 
   onAccessUnit(unit: AccessUnit): void {
-    if (this.#channel.isClosed) return;
+    if (this.#delivery.channel.isClosed) return;
     const nowMs = Date.now();
     const oldest = this.#inFlight[0];
     const unackedBytes = this.#inFlight.reduce((sum, entry) => sum + entry.bytes, 0);
@@ -119,43 +112,30 @@ export class WsVideoViewer implements VideoConsumer, Viewer {
     if (!this.#hasSentConfig && sets) {
       // avc1.PPCCLL from the SPS: what VideoDecoder.configure() needs; the chunks are Annex B (no description).
       const size = this.#hub.pictureSize;
-      this.#channel.sendJson({ type: 'video', codec: `avc1.${profileLevelId(sets.sps)}`, ...size });
+      this.#delivery.channel.sendJson({
+        type: 'video',
+        codec: `avc1.${profileLevelId(sets.sps)}`,
+        ...size,
+      });
       this.#hasSentConfig = true;
     }
     const message = messageOf(unit, nowMs, this.#hub.pictureSize ?? { width: 0, height: 0 });
     this.#inFlight.push({ seq: unit.seq, sentAtMs: nowMs, bytes: message.length });
-    this.#framesSent += 1;
-    this.#bytesSent += message.length;
-    this.#fps.add(1, nowMs);
-    this.#options.bytesOut.add(message.length, nowMs);
-    this.#channel.send(message);
+    this.#delivery.send(message, nowMs);
   }
 
   tick(nowMs: number): void {
-    if (this.#channel.isClosed) return;
-    const oldest = this.#inFlight[0];
-    if (oldest !== undefined && nowMs - oldest.sentAtMs >= this.#options.stallTimeoutMs) {
-      this.#channel.evict();
-      return;
-    }
-    this.#channel.keepAlive(nowMs);
+    this.#delivery.tick(nowMs, this.#inFlight[0]?.sentAtMs ?? null);
   }
 
   end(): void {
-    this.#channel.end();
+    this.#delivery.channel.end();
   }
 
   stats(nowMs: number): ViewerStats {
-    return channelStats(this.#options, {
-      fps: this.#fps.rate(nowMs),
-      bytesSent: this.#bytesSent,
-      framesSent: this.#framesSent,
+    return this.#delivery.stats(nowMs, {
       skippedFrames: this.#gate.skippedUnits,
-      isSlow: this.#gate.consecutiveSkips >= 5,
-      connectedAtMs: this.connectedAtMs,
-      pendingBytes: this.#channel.bufferedBytes,
-      codec: 'h264',
-      frameAgeMs: this.#frameAgeMs,
+      isSlow: this.#gate.consecutiveSkips >= SLOW_AFTER_SKIPS,
     });
   }
 
@@ -163,7 +143,7 @@ export class WsVideoViewer implements VideoConsumer, Viewer {
     const index = this.#inFlight.findIndex((entry) => entry.seq === seq);
     const entry = this.#inFlight[index];
     if (index < 0 || !entry) return;
-    this.#frameAgeMs = nowMs - entry.sentAtMs;
+    this.#delivery.noteDrawn(nowMs - entry.sentAtMs);
     this.#inFlight = this.#inFlight.slice(index + 1);
   }
 }

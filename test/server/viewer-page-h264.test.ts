@@ -3,54 +3,41 @@
 // VideoDecoder: MSE or JPEG, viewer-page-mse.test.ts.)
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { BroadcastServer } from '../../server/types.ts';
-import { hasChromium, launchChromium } from '../helpers/chromium.ts';
-import { loadClip, makeH264Clip, startVideoPublisher } from '../helpers/h264-clip.ts';
-import { eventually, makeFrames, startPublisher, startTestServer, withKey } from './harness.ts';
-
-const frames = makeFrames(10);
-
-/** A coarse fingerprint of the canvas the H.264 frames are drawn on, or '' while it is hidden or blank. */
-function canvasSignature(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const canvas = document.querySelector<HTMLCanvasElement>('#video');
-    if (!canvas || canvas.hidden || canvas.width === 0) return '';
-    const probe = document.createElement('canvas');
-    probe.width = 16;
-    probe.height = 16;
-    const context = probe.getContext('2d');
-    if (!context) return '';
-    context.drawImage(canvas, 0, 0, 16, 16);
-    const pixels = context.getImageData(0, 0, 16, 16).data;
-    return pixels.some((value, i) => i % 4 !== 3 && value > 16) ? pixels.join(',') : '';
-  });
-}
+import { hasChromium } from '../helpers/chromium.ts';
+import { eventually, withKey } from './harness.ts';
+import {
+  pictureSignature,
+  startH264PageFixture,
+  type H264PageFixture,
+} from './h264-page-fixture.ts';
 
 describe('viewer page with H.264', { skip: !hasChromium() && 'no Chromium' }, () => {
+  let fixture: H264PageFixture;
   let browser: Browser;
   let server: BroadcastServer;
-  const stops: (() => void)[] = [];
   before(async () => {
-    browser = await launchChromium();
-    server = await startTestServer({ rtspPort: 0 });
-    stops.push(startPublisher(server, frames, 15));
-    const clip = await loadClip(makeH264Clip({ size: '320x240', seconds: 2 }).mp4);
-    stops.push(startVideoPublisher(server, clip));
+    fixture = await startH264PageFixture();
+    ({ browser, server } = fixture);
   });
-  after(async () => {
-    for (const stop of stops) stop();
-    await browser.close();
-    await server.close();
-  });
+  after(() => fixture.close());
 
   test('plays H.264 into a canvas, frames advance, the page says H.264', async () => {
     const page = await browser.newPage();
     try {
       await page.goto(withKey(server, '/'));
-      await eventually(async () => (await canvasSignature(page)) !== '', 15_000, 'H.264 drawn');
-      const first = await canvasSignature(page);
-      await eventually(async () => (await canvasSignature(page)) !== first, 5000, 'frames advance');
+      await eventually(
+        async () => (await pictureSignature(page, '#video')) !== '',
+        15_000,
+        'H.264 drawn',
+      );
+      const first = await pictureSignature(page, '#video');
+      await eventually(
+        async () => (await pictureSignature(page, '#video')) !== first,
+        5000,
+        'frames advance',
+      );
       assert.equal(await page.evaluate(() => document.body.dataset.codec), 'h264');
       assert.equal(await page.evaluate(() => document.body.dataset.player), 'webcodecs');
       assert.match((await page.textContent('#behind')) ?? '', /^H\.264 · \d+(\.\d)? s behind$/);
@@ -75,7 +62,11 @@ describe('viewer page with H.264', { skip: !hasChromium() && 'no Chromium' }, ()
     const page = await context.newPage();
     try {
       await page.goto(withKey(server, '/'));
-      await eventually(async () => (await canvasSignature(page)) !== '', 15_000, 'H.264 drawn');
+      await eventually(
+        async () => (await pictureSignature(page, '#video')) !== '',
+        15_000,
+        'H.264 drawn',
+      );
       await page.click('#compatibility');
       assert.equal(await page.getAttribute('#compatibility', 'aria-pressed'), 'true');
       await eventually(

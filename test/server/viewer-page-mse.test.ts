@@ -5,32 +5,19 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { BroadcastServer } from '../../server/types.ts';
-import { hasChromium, launchChromium } from '../helpers/chromium.ts';
-import { loadClip, makeH264Clip, startVideoPublisher } from '../helpers/h264-clip.ts';
-import { eventually, makeFrames, startPublisher, startTestServer } from './harness.ts';
+import { hasChromium } from '../helpers/chromium.ts';
+import { eventually } from './harness.ts';
+import {
+  pictureSignature,
+  startH264PageFixture,
+  type H264PageFixture,
+} from './h264-page-fixture.ts';
 
-const frames = makeFrames(10);
 /** Not localhost and not https: what a phone opening http://192.168.x.y:8080/ gets. */
 const INSECURE_HOST = 'lancam.test';
 
 function insecureUrl(server: BroadcastServer): string {
   return `http://${INSECURE_HOST}:${server.port}/?key=${encodeURIComponent(server.key ?? '')}`;
-}
-
-/** A coarse fingerprint of what the <video> shows, or '' while it is hidden or blank. */
-function videoSignature(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const video = document.querySelector<HTMLVideoElement>('#mse-video');
-    if (!video || video.hidden || video.videoWidth === 0) return '';
-    const probe = document.createElement('canvas');
-    probe.width = 16;
-    probe.height = 16;
-    const context = probe.getContext('2d');
-    if (!context) return '';
-    context.drawImage(video, 0, 0, 16, 16);
-    const pixels = context.getImageData(0, 0, 16, 16).data;
-    return pixels.some((value, i) => i % 4 !== 3 && value > 16) ? pixels.join(',') : '';
-  });
 }
 
 interface VideoState {
@@ -57,23 +44,14 @@ function videoState(page: Page): Promise<VideoState> {
 }
 
 describe('viewer page with H.264 through MSE', { skip: !hasChromium() && 'no Chromium' }, () => {
+  let fixture: H264PageFixture;
   let browser: Browser;
   let server: BroadcastServer;
-  const stops: (() => void)[] = [];
   before(async () => {
-    browser = await launchChromium({
-      extraArgs: [`--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`],
-    });
-    server = await startTestServer({ rtspPort: 0 });
-    stops.push(startPublisher(server, frames, 15));
-    const clip = await loadClip(makeH264Clip({ size: '320x240', seconds: 2 }).mp4);
-    stops.push(startVideoPublisher(server, clip));
+    fixture = await startH264PageFixture([`--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`]);
+    ({ browser, server } = fixture);
   });
-  after(async () => {
-    for (const stop of stops) stop();
-    await browser.close();
-    await server.close();
-  });
+  after(() => fixture.close());
 
   test('an insecure origin has no VideoDecoder; the page plays H.264 in a <video> through MSE', async () => {
     const page = await browser.newPage();
@@ -100,10 +78,18 @@ describe('viewer page with H.264 through MSE', { skip: !hasChromium() && 'no Chr
         })),
         { isSecure: false, hasVideoDecoder: false, hasMediaSource: true },
       );
-      await eventually(async () => (await videoSignature(page)) !== '', 15_000, 'H.264 shown');
-      const first = await videoSignature(page);
+      await eventually(
+        async () => (await pictureSignature(page, '#mse-video')) !== '',
+        15_000,
+        'H.264 shown',
+      );
+      const first = await pictureSignature(page, '#mse-video');
       const startedAt = await videoState(page);
-      await eventually(async () => (await videoSignature(page)) !== first, 5000, 'frames advance');
+      await eventually(
+        async () => (await pictureSignature(page, '#mse-video')) !== first,
+        5000,
+        'frames advance',
+      );
       await eventually(
         async () => (await videoState(page)).currentTime > startedAt.currentTime + 1,
         10_000,

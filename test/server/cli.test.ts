@@ -379,10 +379,23 @@ test('serve with two --frames folders: each a source at its own size and rate, n
       [`${first.width}x${first.height}`, `${second.width}x${second.height}`],
       ['320x240', '640x360'],
     );
-    const status = (await (
-      await get(`http://127.0.0.1:${info.port}/status.json?key=${info.key}`)
-    ).json()) as { sources: { id: number; name: string; sourceFps: number }[] };
-    const [one, two] = status.sources;
+    // A source's rate is measured over whole seconds: wait until both have completed one.
+    const rates = async (): Promise<{ id: number; sourceFps: number }[]> =>
+      (
+        (await (await get(`http://127.0.0.1:${info.port}/status.json?key=${info.key}`)).json()) as {
+          sources: { id: number; sourceFps: number }[];
+        }
+      ).sources;
+    let sources = await rates();
+    for (
+      let tries = 0;
+      tries < 20 && sources.some((source) => source.sourceFps === 0);
+      tries += 1
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      sources = await rates();
+    }
+    const [one, two] = sources;
     assert.ok(one && two);
     // Each folder at its own rate: generous bounds for a busy machine.
     assert.ok(one.sourceFps > 5 && one.sourceFps <= 12, `source 1 at ${one.sourceFps} fps`);

@@ -333,8 +333,18 @@ function startChannel() {
   statusTimer = setInterval(() => void checkStatus(), STATUS_POLL_MS);
 }
 
+/**
+ * Sends on the current channel only while it is open: a frame drawn just as the server ends the channel (a size
+ * change) must not be acknowledged into a closing socket, which the browser reports as an error.
+ * @param {WebSocket} socket @param {object} message
+ */
+function sendOnChannel(socket, message) {
+  if (socket !== channel || socket.readyState !== WebSocket.OPEN) return;
+  socket.send(JSON.stringify(message));
+}
+
 function sendPing() {
-  channel?.send(JSON.stringify({ type: 'ping', t: Date.now() }));
+  if (channel) sendOnChannel(channel, { type: 'ping', t: Date.now() });
 }
 
 /** @param {WebSocket} socket @param {string} text */
@@ -374,8 +384,7 @@ function startH264(socket, codec) {
   /** @type {Parameters<typeof createMsePlayer>[1]} */
   const hooks = {
     onDone: (seq) => {
-      if (socket === channel && mode === 'channel')
-        socket.send(JSON.stringify({ type: 'ack', seq }));
+      if (mode === 'channel') sendOnChannel(socket, { type: 'ack', seq });
     },
     onShown: (captureTimeMs) => {
       if (socket !== channel || mode !== 'channel') return;
@@ -392,7 +401,7 @@ function startH264(socket, codec) {
       startChannel();
     },
     onNeedKeyframe: () => {
-      if (socket === channel) socket.send(JSON.stringify({ type: 'keyframe' }));
+      sendOnChannel(socket, { type: 'keyframe' });
     },
   };
   const player = isWebCodecs
@@ -455,7 +464,7 @@ async function drawWaitingFrames() {
     // Acknowledged on the channel that sent it: after a reconnect an old frame means nothing to the new one.
     if (frame.socket === channel && mode === 'channel') {
       showSurface('img');
-      channel.send(JSON.stringify({ type: 'ack', seq: frame.seq }));
+      sendOnChannel(frame.socket, { type: 'ack', seq: frame.seq });
       showBehind(frame.captureTimeMs);
       showOffline(false);
     }
